@@ -1,0 +1,76 @@
+# forum_mgmt: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint fmt migrate demo messages messages-compile system-test-deps bench clean
+
+# --- installation (stamp files: a second run redoes nothing that is current) ---
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@
+
+# Compiled catalogues are build products (git-ignored), rebuilt when a .po changes.
+MO := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -q -i $< -o $@
+
+messages-compile: $(MO)
+
+# Debian's Chromium (Playwright never downloads a browser) and CJK fonts for the tests.
+system-test-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "Installing Debian's chromium and fonts-noto-cjk..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+# --- the two commands of the README ---
+run: $(VENV)/.installed messages-compile
+	$(BIN)/forum-mgmt migrate
+	$(BIN)/forum-mgmt demo
+	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: $(VENV)/.dev-installed messages-compile system-test-deps lint
+	$(BIN)/pytest -q
+
+# --- the rest ---
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+fmt: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(VENV)/.installed
+	$(BIN)/forum-mgmt migrate
+
+demo: $(VENV)/.installed
+	$(BIN)/forum-mgmt demo
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --ignore-dirs '.* .venv var' --no-location \
+	  --sort-output --project forum_mgmt -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --width 100 --no-fuzzy-matching
+	$(MAKE) messages-compile
+
+bench: $(VENV)/.dev-installed
+	@ls bench/*.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""forum_mgmt: forums, agendas, registration, QR tickets and check-in."""

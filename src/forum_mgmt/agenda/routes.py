@@ -1,0 +1,90 @@
+"""Public agenda, session and speaker pages, and the read API for sessions and speakers."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from forum_mgmt.agenda import services
+from forum_mgmt.agenda.schemas import SessionOut, SpeakerOut
+from forum_mgmt.core import time
+from forum_mgmt.forums.services import get_public_forum
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class AgendaPages(Controller):
+    path = "/forums/{slug:str}"
+
+    @get("/agenda", name="agenda")
+    async def agenda(
+        self,
+        slug: FromPath[str],
+        room: FromQuery[str | None] = None,
+        track: FromQuery[str | None] = None,
+        language: FromQuery[str | None] = None,
+    ) -> Template:
+        forum = await get_public_forum(slug)
+        agenda = await services.load_agenda(forum)
+        services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
+        room_id, track_id = _int_or_none(room), _int_or_none(track)
+        agenda.sessions = services.filter_sessions(
+            agenda.sessions, room=room_id, track=track_id, language=language or None
+        )
+        return Template(
+            "agenda/agenda.html",
+            context={
+                "forum": forum,
+                "agenda": agenda,
+                "days": agenda.days(forum.timezone),
+                "chosen": {"room": room_id, "track": track_id, "language": language or ""},
+            },
+        )
+
+    @get("/tracks.css", name="tracks_css", media_type="text/css")
+    async def tracks_css(self, slug: FromPath[str]) -> Response[str]:
+        """Track colours as classes, so that pages carry no inline style."""
+        forum = await get_public_forum(slug)
+        tracks = await services.list_tracks(forum)
+        css = "".join(f".track-{t.id}{{--track:{t.color}}}\n" for t in tracks)
+        return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=300"})
+
+    @get("/sessions/{session_id:int}", name="session")
+    async def session(self, slug: FromPath[str], session_id: FromPath[int]) -> Template:
+        forum = await get_public_forum(slug)
+        view = await services.get_session(forum, session_id)
+        return Template("agenda/session.html", context={"forum": forum, "view": view})
+
+    @get("/speakers", name="speakers")
+    async def speakers(self, slug: FromPath[str]) -> Template:
+        forum = await get_public_forum(slug)
+        speakers = await services.list_speakers(forum)
+        return Template("agenda/speakers.html", context={"forum": forum, "speakers": speakers})
+
+    @get("/speakers/{speaker_id:int}", name="speaker")
+    async def speaker(self, slug: FromPath[str], speaker_id: FromPath[int]) -> Template:
+        forum = await get_public_forum(slug)
+        speaker, sessions = await services.get_speaker(forum, speaker_id)
+        return Template(
+            "agenda/speaker.html",
+            context={"forum": forum, "speaker": speaker, "sessions": sessions},
+        )
+
+
+class AgendaAPI(Controller):
+    path = "/api/forums/{slug:str}"
+    tags = ("agenda",)
+
+    @get("/sessions")
+    async def list_sessions(self, slug: FromPath[str]) -> list[SessionOut]:
+        forum = await get_public_forum(slug)
+        agenda = await services.load_agenda(forum)
+        return [SessionOut.of(v, forum.timezone) for v in agenda.sessions]
+
+    @get("/speakers")
+    async def list_speakers(self, slug: FromPath[str]) -> list[SpeakerOut]:
+        forum = await get_public_forum(slug)
+        return [SpeakerOut.of(sp) for sp in await services.list_speakers(forum)]

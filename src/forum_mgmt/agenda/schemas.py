@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import msgspec
+
+from forum_mgmt.agenda.tables import SessionKind, Speaker, SpeakerRole
+from forum_mgmt.core.time import local
+from forum_mgmt.forums.schemas import Long, Name, Short
+
+if TYPE_CHECKING:  # services import these schemas; the view is only named here
+    from forum_mgmt.agenda.services import SessionView
+
+Color = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")]
+Language = Annotated[str, msgspec.Meta(pattern=r"^(en|zh-TW|en\+zh-TW)$")]
+Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+
+
+class RoomIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    name_local: Short = ""
+    capacity: Count = 0
+
+
+class TrackIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    name_local: Short = ""
+    color: Color = "#1f6feb"
+
+
+class SpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    name_local: Short = ""
+    title: Short = ""
+    title_local: Short = ""
+    organization: Short = ""
+    organization_local: Short = ""
+    bio: Long = ""
+    bio_local: Long = ""
+    photo_url: Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(https?://\S+|/\S*)?$")] = ""
+    is_sample: bool = False
+
+
+class SessionSpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
+    speaker_id: int
+    role: SpeakerRole = SpeakerRole.SPEAKER
+
+
+class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Name
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    title_local: Short = ""
+    abstract: Long = ""
+    abstract_local: Long = ""
+    kind: SessionKind = SessionKind.TALK
+    language: Language = "en"
+    room_id: int | None = None
+    track_id: int | None = None
+    capacity: Count | None = None
+    speakers: list[SessionSpeakerIn] = []
+
+
+class RoomOut(msgspec.Struct):
+    id: int
+    name: str
+    name_local: str
+    capacity: int
+
+
+class TrackOut(msgspec.Struct):
+    id: int
+    name: str
+    name_local: str
+    color: str
+
+
+class SpeakerOut(msgspec.Struct):
+    id: int
+    name: str
+    name_local: str
+    title: str
+    organization: str
+    bio: str
+    bio_local: str
+    photo_url: str
+
+    @classmethod
+    def of(cls, sp: Speaker) -> SpeakerOut:
+        return cls(
+            id=sp.id,
+            name=sp.name,
+            name_local=sp.name_local,
+            title=sp.title,
+            organization=sp.organization,
+            bio=sp.bio,
+            bio_local=sp.bio_local,
+            photo_url=sp.photo_url,
+        )
+
+
+class SessionSpeakerOut(msgspec.Struct):
+    id: int
+    name: str
+    name_local: str
+    role: str
+
+
+class SessionOut(msgspec.Struct):
+    id: int
+    title: str
+    title_local: str
+    abstract: str
+    abstract_local: str
+    kind: str
+    language: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    room_id: int | None
+    room: str | None
+    track_id: int | None
+    track: str | None
+    speaker_ids: list[int]
+    speakers: list[SessionSpeakerOut]
+    capacity: int | None
+
+    @classmethod
+    def of(cls, view: SessionView, tz: str) -> SessionOut:
+        """The session as the API shows it: times with the forum's UTC offset."""
+        s = view.session
+        return cls(
+            id=s.id,
+            title=s.title,
+            title_local=s.title_local,
+            abstract=s.abstract,
+            abstract_local=s.abstract_local,
+            kind=s.kind,
+            language=s.language,
+            starts_at=local(s.starts_at, tz),
+            ends_at=local(s.ends_at, tz),
+            room_id=s.room,
+            room=view.room.name if view.room else None,
+            track_id=s.track,
+            track=view.track.name if view.track else None,
+            speaker_ids=[sp.id for sp, _role in view.speakers],
+            speakers=[
+                SessionSpeakerOut(id=sp.id, name=sp.name, name_local=sp.name_local, role=role)
+                for sp, role in view.speakers
+            ],
+            capacity=s.capacity,
+        )

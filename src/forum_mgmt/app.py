@@ -1,0 +1,129 @@
+"""create_app(): the routers, error handling, templates and the interface language."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.response import Template
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
+from forum_mgmt.core import db, i18n
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.i18n import _
+from forum_mgmt.core.language import choose as choose_language
+from forum_mgmt.core.language import language_middleware
+from forum_mgmt.core.settings import ROOT
+from forum_mgmt.core.templating import template_config
+from forum_mgmt.forums.routes import ForumAPI, ForumPages
+
+log = logging.getLogger("forum_mgmt")
+
+# Litestar's own HTTP errors, named for scripts the way our domain errors are.
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _error(request: Request, status: int, code: str, message: str, **extra) -> Response:
+    if _wants_json(request):
+        return Response({"error": code, "message": message, **extra}, status_code=status)
+    return Template(  # type: ignore[return-value]
+        "error.html",
+        context={"status": status, "message": message, "fields": extra.get("fields") or {}},
+        status_code=status,
+    )
+
+
+def on_domain_error(request: Request, exc: DomainError) -> Response:
+    extra = {"fields": exc.fields} if exc.fields else {}
+    return _error(request, exc.status_code, exc.code, exc.message, **extra)
+
+
+def on_http_error(request: Request, exc: HTTPException) -> Response:
+    # Routing errors (404, 405) happen before any middleware: choose the language here too.
+    i18n.activate(choose_language(request.scope))
+    status = exc.status_code
+    if status == 404:
+        message = _("There is nothing at this address.")
+    elif status == 405:
+        message = _("This address does not accept that method.")
+    elif status < 500:
+        message = str(exc.detail) if exc.detail else _("The request could not be understood.")
+    else:
+        message = _("Something went wrong on our side. Please try again.")
+    extra = {}
+    if status in (400, 422) and isinstance(exc.extra, list):
+        # Litestar's validation details name the field and the reason.
+        fields = {
+            str(e.get("key") or "body"): str(e.get("message"))
+            for e in exc.extra
+            if isinstance(e, dict)
+        }
+        if fields:
+            extra["fields"] = fields
+    return _error(request, status, _HTTP_CODES.get(status, "error"), message, **extra)
+
+
+def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    message = _("Something went wrong on our side. Please try again.")
+    if _wants_json(request):
+        return Response(
+            {"error": "server_error", "message": message},
+            status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return Response(message, status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.TEXT)
+
+
+@get("/healthz", include_in_schema=False)
+async def healthz() -> Response:
+    try:
+        ok = await db.ping()
+    except Exception:  # any database failure means "not healthy", never a 500 page
+        log.exception("health check failed")
+        ok = False
+    return Response({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503)
+
+
+def create_app() -> Litestar:
+    return Litestar(
+        route_handlers=[
+            ForumPages,
+            AgendaPages,
+            ForumAPI,
+            AgendaAPI,
+            healthz,
+            create_static_files_router(path="/static", directories=[ROOT / "static"]),
+        ],
+        middleware=[language_middleware],
+        template_config=template_config(),
+        exception_handlers={
+            DomainError: on_domain_error,
+            HTTPException: on_http_error,
+            Exception: on_unexpected,
+        },
+        openapi_config=OpenAPIConfig(title="forum_mgmt", version="0.1.0", path="/schema"),
+        on_startup=[db.open_pool],
+        on_shutdown=[db.close_pool],
+    )

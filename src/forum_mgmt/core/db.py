@@ -1,0 +1,77 @@
+"""The database engine (configured in piccolo_conf.py) and how to use it safely."""
+
+from __future__ import annotations
+
+from piccolo.engine import engine_finder
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import TransactionType
+
+
+def engine() -> Engine:
+    db = engine_finder()
+    if db is None:  # pragma: no cover - piccolo_conf.py always defines DB
+        raise RuntimeError("piccolo_conf.py defines no DB")
+    return db
+
+
+def is_postgres() -> bool:
+    return engine().engine_type == "postgres"
+
+
+def transaction():
+    """A transaction that takes the write lock first on SQLite.
+
+    SQLite's default DEFERRED transaction fails at once with "database is locked" when a
+    read is followed by a write under concurrency; IMMEDIATE queues writers instead.
+    """
+    db = engine()
+    if db.engine_type == "sqlite":
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+async def open_pool() -> None:
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.start_connection_pool(max_size=20)
+    else:
+        # WAL lets readers run beside the one writer; it is persistent per file.
+        await db.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def close_pool() -> None:
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.close_connection_pool()
+
+
+async def ping() -> bool:
+    rows = await engine().run_ddl("SELECT 1 AS ok")
+    return bool(rows) and rows[0]["ok"] == 1
+
+
+async def add_check(table: str, name: str, condition: str) -> None:
+    """A CHECK constraint on both engines, for migrations.
+
+    SQLite cannot `ALTER TABLE ... ADD CONSTRAINT`, so there the same rule becomes a pair of
+    triggers that abort the write. `condition` names columns as `{row}column`.
+    """
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.run_ddl(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT {name} CHECK ({condition.format(row="")})'
+        )
+        return
+    when = condition.format(row="NEW.")
+    for op in ("INSERT", "UPDATE"):
+        await db.run_ddl(
+            f'CREATE TRIGGER IF NOT EXISTS {name}_{op.lower()} BEFORE {op} ON "{table}" '
+            f"FOR EACH ROW WHEN NOT ({when}) "
+            f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END"
+        )
+
+
+async def add_unique(table: str, name: str, *columns: str) -> None:
+    """A composite unique key on both engines (Piccolo's Unique breaks on SQLite)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    await engine().run_ddl(f'CREATE UNIQUE INDEX IF NOT EXISTS {name} ON "{table}" ({cols})')

@@ -1,0 +1,25 @@
+"""Domain errors: a stable code for scripts and scanners, a translated message for people."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    status_code, code = 404, "not_found"
+
+
+class Forbidden(DomainError):
+    status_code, code = 403, "forbidden"
+
+
+class Conflict(DomainError):
+    status_code, code = 409, "conflict"

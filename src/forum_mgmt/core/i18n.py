@@ -1,0 +1,111 @@
+"""Two interface languages through gettext: English and Traditional Chinese (Taiwan).
+
+The language of a request lives in a context variable set by the app's before-request
+hook, so `_()` works the same in services, templates and error handlers.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from functools import cache
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from forum_mgmt.core.settings import ROOT
+
+DEFAULT = "en"
+LANGUAGES = {"en": "English", "zh-TW": "繁體中文"}
+# gettext catalogue folder and Babel locale for each interface language
+_CATALOGUE = {"en": "en", "zh-TW": "zh_TW"}
+_BABEL = {"en": "en", "zh-TW": "zh_Hant_TW"}
+LOCALES_DIR = ROOT / "locales"
+
+_current: ContextVar[str] = ContextVar("language", default=DEFAULT)
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    folder = LOCALES_DIR / _CATALOGUE[lang] / "LC_MESSAGES"
+    mo, po = folder / "messages.mo", folder / "messages.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fp:
+            return Translations(fp)
+    if po.exists():  # not compiled yet (a fresh checkout): compile in memory
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=_CATALOGUE[lang])
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        return Translations(buf)
+    return _gettext.NullTranslations()
+
+
+def current() -> str:
+    return _current.get()
+
+
+def activate(lang: str) -> Token[str]:
+    return _current.set(lang if lang in LANGUAGES else DEFAULT)
+
+
+def deactivate(token: Token[str]) -> None:
+    _current.reset(token)
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    token = activate(lang)
+    try:
+        yield
+    finally:
+        deactivate(token)
+
+
+def babel_locale(lang: str | None = None) -> Locale:
+    return Locale.parse(_BABEL[lang or current()])
+
+
+def _(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, where it is shown."""
+    return message
+
+
+def normalise(tag: str | None) -> str | None:
+    """Map what a person or a browser asks for (zh-TW, zh_Hant, zh, en-GB) to ours."""
+    if not tag:
+        return None
+    t = tag.strip().replace("_", "-").lower()
+    if t.startswith("zh"):
+        # Simplified Chinese readers still read Traditional better than English here.
+        return "zh-TW"
+    if t.startswith("en"):
+        return "en"
+    return None
+
+
+def from_accept_language(header: str) -> str | None:
+    weighted = []
+    for part in header.split(","):
+        tag, _sep, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            continue
+        if (lang := normalise(tag)) is not None:
+            weighted.append((weight, lang))
+    return max(weighted, key=lambda w: w[0])[1] if weighted else None

@@ -1,0 +1,79 @@
+"""Jinja2 set-up: gettext, the forum's local time, names in two scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine as Engine
+from litestar.template.config import TemplateConfig
+from markupsafe import Markup, escape
+
+from forum_mgmt.core import i18n, time
+from forum_mgmt.core.settings import ROOT
+
+
+def pair(primary: str, local: str) -> tuple[str, str]:
+    """A name in two scripts, the reader's script first: (shown large, shown beside)."""
+    if not local or local == primary:
+        return primary, ""
+    if i18n.current() == "zh-TW":
+        return local, primary
+    return primary, local
+
+
+def bilingual(primary: str, local: str) -> Markup:
+    first, second = pair(primary, local)
+    if not second:
+        return escape(first)
+    # format() escapes both names; only our own markup is trusted
+    return Markup('{} <span class="alt">{}</span>').format(first, second)
+
+
+def pick(primary: str, local: str) -> str:
+    """One text in the reader's language when the content has it."""
+    return local if (i18n.current() == "zh-TW" and local) else primary
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page in another language (the choice is remembered by a cookie)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*params, ('lang', lang)])}"
+
+
+def _local_time(instant: dt.datetime, tz: str) -> str:
+    return time.fmt_time(instant, tz)
+
+
+def _local_date(value: dt.date | dt.datetime, tz: str | None = None, style: str = "full") -> str:
+    if isinstance(value, dt.datetime) and tz:
+        value = time.local(value, tz)
+    return time.fmt_date(value, style)
+
+
+def _setup(engine: Engine) -> None:
+    env = engine.engine
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.globals.update(
+        lang=i18n.current,
+        languages=i18n.LANGUAGES,
+        bilingual=bilingual,
+        pick=pick,
+        pair=pair,
+        switch_url=switch_url,
+    )
+    env.filters.update(
+        local_time=_local_time,
+        local_date=_local_date,
+        date_range=time.fmt_range,
+    )
+
+
+def template_config(directory: Path = ROOT / "templates") -> TemplateConfig[Any]:
+    return TemplateConfig(directory=directory, engine=Engine, engine_callback=_setup)

@@ -1,0 +1,64 @@
+"""Store UTC, show the forum's local time: every conversion goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import format_date, format_time
+
+from forum_mgmt.core.i18n import babel_locale
+
+UTC = dt.UTC
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def is_zone(name: str) -> bool:
+    return name in _zones()
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def local(instant: dt.datetime, tz: str) -> dt.datetime:
+    return instant.astimezone(ZoneInfo(tz))
+
+
+def at(day: dt.date, clock: dt.time, tz: str) -> dt.datetime:
+    """The UTC instant of a wall-clock time on a day in a zone."""
+    return dt.datetime.combine(day, clock, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def day_bounds(day: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants at which a local day starts and ends."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(tz))
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(tz))
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def today(tz: str) -> dt.date:
+    return now().astimezone(ZoneInfo(tz)).date()
+
+
+def fmt_date(day: dt.date | dt.datetime, style: str = "full") -> str:
+    return format_date(day, format=style, locale=babel_locale())
+
+
+def fmt_time(instant: dt.datetime, tz: str) -> str:
+    return format_time(local(instant, tz), format="HH:mm", locale=babel_locale())
+
+
+def fmt_range(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return fmt_date(start, "long")
+    return f"{fmt_date(start, 'long')} – {fmt_date(end, 'long')}"

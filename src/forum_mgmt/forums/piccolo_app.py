@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from forum_mgmt.forums.tables import Forum, Organisation
+
+APP_CONFIG = AppConfig(
+    app_name="forums",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Organisation, Forum],
+    migration_dependencies=[],
+    commands=[],
+)

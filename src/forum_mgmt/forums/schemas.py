@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+from forum_mgmt.core.time import local
+from forum_mgmt.forums.tables import Forum
+
+Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Short = Annotated[str, msgspec.Meta(max_length=300)]
+Long = Annotated[str, msgspec.Meta(max_length=20_000)]
+
+
+class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
+    slug: Slug
+    name: Name
+    starts_on: dt.date
+    ends_on: dt.date
+    timezone: str = "Asia/Taipei"
+    name_local: Short = ""
+    theme: Long = ""
+    theme_local: Long = ""
+    description: Long = ""
+    description_local: Long = ""
+    venue: Short = ""
+    venue_local: Short = ""
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0
+    waitlist: bool = True
+    approval: bool = False
+    registration_opens_at: dt.datetime | None = None
+    registration_closes_at: dt.datetime | None = None
+
+
+class ForumOut(msgspec.Struct):
+    id: int
+    slug: str
+    name: str
+    name_local: str
+    theme: str
+    theme_local: str
+    venue: str
+    venue_local: str
+    timezone: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    capacity: int
+    waitlist: bool
+    approval: bool
+    registration_opens_at: dt.datetime | None
+    registration_closes_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, forum: Forum) -> ForumOut:
+        def shown(instant: dt.datetime | None) -> dt.datetime | None:
+            return local(instant, forum.timezone) if instant else None
+
+        return cls(
+            id=forum.id,
+            slug=forum.slug,
+            name=forum.name,
+            name_local=forum.name_local,
+            theme=forum.theme,
+            theme_local=forum.theme_local,
+            venue=forum.venue,
+            venue_local=forum.venue_local,
+            timezone=forum.timezone,
+            starts_on=forum.starts_on,
+            ends_on=forum.ends_on,
+            status=forum.status,
+            capacity=forum.capacity,
+            waitlist=forum.waitlist,
+            approval=forum.approval,
+            registration_opens_at=shown(forum.registration_opens_at),
+            registration_closes_at=shown(forum.registration_closes_at),
+        )

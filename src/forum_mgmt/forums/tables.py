@@ -1,0 +1,48 @@
+import enum
+
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+
+class ForumStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Organisation(Table):
+    """A tenant of the installation (an NGO, a ministry): it owns forums and their teams."""
+
+    slug = Varchar(length=80, unique=True, index=True)
+    name = Varchar(length=200)
+    name_local = Varchar(length=200, default="")
+    created_at = Timestamptz()
+
+
+class Forum(Table):
+    """One event: its public face, its dates in its own zone, and its registration rules."""
+
+    organisation = ForeignKey(
+        references=Organisation, on_delete=OnDelete.restrict, null=False, index=True
+    )
+    slug = Varchar(length=80, unique=True, index=True, help_text="Used in every public URL")
+    name = Varchar(length=200)
+    name_local = Varchar(length=200, default="", help_text="The name in a second script")
+    theme = Text(default="")
+    theme_local = Text(default="")
+    description = Text(default="")
+    description_local = Text(default="")
+    venue = Varchar(length=300, default="")
+    venue_local = Varchar(length=300, default="")
+    timezone = Varchar(length=64, default="Asia/Taipei", help_text="IANA zone name")
+    starts_on = Date(index=True)
+    ends_on = Date()
+    status = Varchar(length=16, default=ForumStatus.DRAFT, choices=ForumStatus, index=True)
+    capacity = Integer(default=0, help_text="Seats; 0 means no limit")
+    waitlist = Boolean(default=True)
+    approval = Boolean(default=False)
+    registration_opens_at = Timestamptz(null=True, default=None)
+    registration_closes_at = Timestamptz(null=True, default=None)
+    published_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()

@@ -1,0 +1,106 @@
+"""One database for the run (a temp SQLite file, or the PostgreSQL DATABASE_URL), built by
+the real migrations; every test starts from empty tables."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="forum-mgmt-test-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite'}")
+os.environ.setdefault("FORUM_MGMT_DATA", str(_TMP / "data"))
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+
+from forum_mgmt.core import db  # noqa: E402
+
+DATABASE_URL = os.environ["DATABASE_URL"]
+IS_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
+# Children first, so that RESTRICT foreign keys never refuse the clean-up.
+TABLES = ["session_speaker", "agenda_session", "speaker", "track", "room", "forum", "organisation"]
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgresql://...")
+    for item in items:
+        if "postgres" in item.keywords and not IS_POSTGRES:
+            item.add_marker(skip)
+
+
+async def reset_schema() -> None:
+    """An empty database: drop everything, then run every migration from the start."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    engine = db.engine()
+    if IS_POSTGRES:
+        name = DATABASE_URL.rsplit("/", 1)[-1]
+        assert "test" in name, f"refusing to wipe {name!r}: a test database's name has 'test'"
+        await engine.run_ddl("DROP SCHEMA public CASCADE")
+        await engine.run_ddl("CREATE SCHEMA public")
+    else:
+        path = Path(DATABASE_URL.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    result = await run_forwards(app_name="all")
+    assert result.success, result.message
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database() -> AsyncIterator[None]:
+    await reset_schema()
+    await db.open_pool()
+    yield
+    await db.close_pool()
+
+
+@pytest.fixture(autouse=True)
+async def empty_tables(database) -> AsyncIterator[None]:
+    yield
+    engine = db.engine()
+    if IS_POSTGRES:
+        await engine.run_ddl(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in TABLES:
+            await engine.run_ddl(f'DELETE FROM "{table}"')  # noqa: S608 - our table names
+
+
+@pytest.fixture
+def app():
+    from forum_mgmt.app import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    # Same event loop as the test (unlike Litestar's TestClient), so the pool is shared.
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers={"accept": "text/html"}
+    ) as c:
+        yield c
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+        self.queries: list[str] = []
+
+
+@pytest.fixture
+def count_queries(monkeypatch) -> QueryCounter:
+    """Counts the SQL statements the app sends, at the engine: no query escapes it."""
+    engine_class = type(db.engine())  # the engines use __slots__: patch the class
+    counter = QueryCounter()
+    original = engine_class.run_querystring
+
+    async def counting(self, querystring, in_pool: bool = True):
+        counter.count += 1
+        counter.queries.append(str(querystring))
+        return await original(self, querystring, in_pool=in_pool)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counting)
+    return counter

@@ -1,0 +1,70 @@
+"""Build test data through the same services the app uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forum_mgmt.agenda import services as agenda
+from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
+from forum_mgmt.core import time
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.schemas import ForumIn
+from forum_mgmt.forums.tables import Forum
+
+DAY = dt.date(2026, 12, 5)
+TZ = "Asia/Taipei"
+
+
+async def make_forum(slug: str = "test-forum", *, publish: bool = True, **fields) -> Forum:
+    org = await forums.ensure_organisation("test-org", name="Test Org", name_local="測試組織")
+    data = {
+        "slug": slug,
+        "name": "Test Forum",
+        "name_local": "測試論壇",
+        "starts_on": DAY,
+        "ends_on": DAY,
+        "timezone": TZ,
+        "theme": "Testing everything",
+        "venue": "Taipei",
+    }
+    data.update(fields)
+    forum = await forums.create_forum(org, ForumIn(**data))
+    return await forums.publish(forum) if publish else forum
+
+
+async def make_session(
+    forum: Forum,
+    title: str = "A talk",
+    *,
+    start: str = "09:00",
+    end: str = "10:00",
+    day: dt.date = DAY,
+    room=None,
+    track=None,
+    speakers=(),
+    **fields,
+):
+    return await agenda.add_session(
+        forum,
+        SessionIn(
+            title=title,
+            starts_at=time.at(day, dt.time.fromisoformat(start), forum.timezone),
+            ends_at=time.at(day, dt.time.fromisoformat(end), forum.timezone),
+            room_id=room.id if room else None,
+            track_id=track.id if track else None,
+            speakers=[SessionSpeakerIn(sp.id) for sp in speakers],
+            **fields,
+        ),
+    )
+
+
+async def make_room(forum: Forum, name: str = "Main Hall", **fields):
+    return await agenda.add_room(forum, RoomIn(name=name, **fields))
+
+
+async def make_track(forum: Forum, name: str = "Diplomacy", **fields):
+    return await agenda.add_track(forum, TrackIn(name=name, **fields))
+
+
+async def make_speaker(forum: Forum, name: str = "Lin Chia-lung", **fields):
+    return await agenda.add_speaker(forum, SpeakerIn(name=name, **fields))
