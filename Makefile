@@ -26,7 +26,7 @@ $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
 # Compiled catalogues are build products (git-ignored), rebuilt when a .po changes.
 MO := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $(word 2,$(subst /, ,$<)) >/dev/null
+	$(BIN)/pybabel compile -i $< -o $@ -l $(word 2,$(subst /, ,$<)) >/dev/null
 
 messages-compile: $(MO)
 
