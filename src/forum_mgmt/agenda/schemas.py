@@ -4,6 +4,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from forum_mgmt.agenda.tables import SessionKind, Speaker, SpeakerRole
 from forum_mgmt.core.time import local
@@ -15,6 +16,7 @@ if TYPE_CHECKING:  # services import these schemas; the view is only named here
 Color = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")]
 Language = Annotated[str, msgspec.Meta(pattern=r"^(en|zh-TW|en\+zh-TW)$")]
 Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+PhotoUrl = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(https?://\S+|/\S*)?$")]
 
 
 class RoomIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,7 +40,7 @@ class SpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
     organization_local: Short = ""
     bio: Long = ""
     bio_local: Long = ""
-    photo_url: Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(https?://\S+|/\S*)?$")] = ""
+    photo_url: PhotoUrl = ""
     is_sample: bool = False
 
 
@@ -59,7 +61,50 @@ class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     room_id: int | None = None
     track_id: int | None = None
     capacity: Count | None = None
-    speakers: list[SessionSpeakerIn] = []
+    speaker_ids: list[int] = []
+    speakers: list[SessionSpeakerIn] = []  # with roles; wins over speaker_ids
+
+
+class RoomPatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    name_local: Short | UnsetType = UNSET
+    capacity: Count | UnsetType = UNSET
+
+
+class TrackPatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    name_local: Short | UnsetType = UNSET
+    color: Color | UnsetType = UNSET
+
+
+class SpeakerPatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    name_local: Short | UnsetType = UNSET
+    title: Short | UnsetType = UNSET
+    title_local: Short | UnsetType = UNSET
+    organization: Short | UnsetType = UNSET
+    organization_local: Short | UnsetType = UNSET
+    bio: Long | UnsetType = UNSET
+    bio_local: Long | UnsetType = UNSET
+    photo_url: PhotoUrl | UnsetType = UNSET
+
+
+class SessionPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields left out stay as they are; `null` clears room, track or capacity."""
+
+    title: Name | UnsetType = UNSET
+    title_local: Short | UnsetType = UNSET
+    abstract: Long | UnsetType = UNSET
+    abstract_local: Long | UnsetType = UNSET
+    kind: SessionKind | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+    starts_at: dt.datetime | UnsetType = UNSET
+    ends_at: dt.datetime | UnsetType = UNSET
+    room_id: int | UnsetType | None = UNSET
+    track_id: int | UnsetType | None = UNSET
+    capacity: Count | UnsetType | None = UNSET
+    speaker_ids: list[int] | UnsetType = UNSET
+    speakers: list[SessionSpeakerIn] | UnsetType = UNSET
 
 
 class RoomOut(msgspec.Struct):

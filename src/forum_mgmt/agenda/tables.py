@@ -70,6 +70,9 @@ class AgendaSession(Table, tablename="agenda_session"):
     capacity = Integer(null=True, default=None, help_text="null: the room's capacity")
     sequence = Integer(default=0, help_text="Bumped on every change, for calendar feeds")
     updated_at = Timestamptz()
+    cancelled_at = Timestamptz(
+        null=True, default=None, help_text="Removed from the agenda; kept for calendar feeds"
+    )
 
 
 class SessionSpeaker(Table, tablename="session_speaker"):

@@ -1,4 +1,4 @@
-"""The agenda: rooms, tracks, speakers and sessions of one forum, and how they are read.
+"""Reading a forum's agenda: rooms, tracks, speakers and sessions.
 
 Every read costs a fixed number of queries whatever the forum's size: a forum's rooms,
 tracks, sessions and session-speaker links are each one query, joined here in memory.
@@ -10,19 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import msgspec
-
-from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SpeakerIn, TrackIn
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.core import time
-from forum_mgmt.core.db import transaction
-from forum_mgmt.core.errors import DomainError, NotFound
+from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
-
-
-class InvalidSession(DomainError):
-    status_code, code = 422, "invalid_session"
 
 
 @dataclass
@@ -60,15 +52,14 @@ class Agenda:
         return sorted({v.session.language for v in self.sessions})
 
 
-async def load_agenda(forum: Forum) -> Agenda:
-    """All of a forum's agenda, in start order, in four queries."""
+async def load_agenda(forum: Forum, *, include_cancelled: bool = False) -> Agenda:
+    """A forum's agenda in start order, in four queries; removed sessions only if asked."""
     rooms = await Room.objects().where(Room.forum == forum.id).order_by(Room.position, Room.id)
     tracks = await Track.objects().where(Track.forum == forum.id).order_by(Track.name)
-    sessions = (
-        await AgendaSession.objects()
-        .where(AgendaSession.forum == forum.id)
-        .order_by(AgendaSession.starts_at, AgendaSession.id)
-    )
+    query = AgendaSession.objects().where(AgendaSession.forum == forum.id)
+    if not include_cancelled:
+        query = query.where(AgendaSession.cancelled_at.is_null())
+    sessions = await query.order_by(AgendaSession.starts_at, AgendaSession.id)
     links = (
         await SessionSpeaker.objects(SessionSpeaker.speaker)
         .where(SessionSpeaker.session.forum == forum.id)
@@ -129,7 +120,11 @@ async def get_session(forum: Forum, session_id: int) -> SessionView:
     """One session of this forum with its room, track and speakers."""
     session = (
         await AgendaSession.objects()
-        .where((AgendaSession.id == session_id) & (AgendaSession.forum == forum.id))
+        .where(
+            (AgendaSession.id == session_id)
+            & (AgendaSession.forum == forum.id)
+            & AgendaSession.cancelled_at.is_null()
+        )
         .first()
     )
     if session is None:
@@ -166,83 +161,3 @@ async def get_speaker(forum: Forum, speaker_id: int) -> tuple[Speaker, list[Sess
     agenda = await load_agenda(forum)
     sessions = [v for v in agenda.sessions if any(s.id == speaker.id for s, _r in v.speakers)]
     return speaker, sessions
-
-
-# Writes used by the demo loader now, and by the organizer workspace later.
-
-
-async def add_room(forum: Forum, data: RoomIn) -> Room:
-    position = await Room.count().where(Room.forum == forum.id)
-    room = Room(forum=forum.id, position=position, **_fields(data))
-    await room.save()
-    return room
-
-
-async def add_track(forum: Forum, data: TrackIn) -> Track:
-    track = Track(forum=forum.id, **_fields(data))
-    await track.save()
-    return track
-
-
-async def add_speaker(forum: Forum, data: SpeakerIn) -> Speaker:
-    speaker = Speaker(forum=forum.id, **_fields(data))
-    await speaker.save()
-    return speaker
-
-
-async def add_session(forum: Forum, data: SessionIn) -> AgendaSession:
-    """A session whose room, track and speakers all belong to this forum."""
-    await _check_session(forum, data)
-    fields = _fields(data)
-    for key in ("speakers", "room_id", "track_id"):
-        fields.pop(key)
-    async with transaction():
-        session = AgendaSession(
-            forum=forum.id,
-            room=data.room_id,
-            track=data.track_id,
-            updated_at=time.now(),
-            **fields,
-        )
-        await session.save()
-        if data.speakers:
-            await SessionSpeaker.insert(
-                *(
-                    SessionSpeaker(
-                        session=session.id, speaker=s.speaker_id, role=s.role, position=i
-                    )
-                    for i, s in enumerate(data.speakers)
-                )
-            )
-    return session
-
-
-async def _check_session(forum: Forum, data: SessionIn) -> None:
-    fields = {}
-    for name in ("starts_at", "ends_at"):
-        if getattr(data, name).tzinfo is None:
-            fields[name] = _("Give the time with its UTC offset, such as +08:00.")
-    if not fields and data.ends_at <= data.starts_at:
-        fields["ends_at"] = _("A session must end after it starts.")
-    owned = (
-        (Room, data.room_id, "room_id", _("No such room in this forum.")),
-        (Track, data.track_id, "track_id", _("No such track in this forum.")),
-    )
-    for table, ident, name, message in owned:
-        if ident is not None and not await table.exists().where(
-            (table.id == ident) & (table.forum == forum.id)
-        ):
-            fields[name] = message
-    wanted = {s.speaker_id for s in data.speakers}
-    if wanted:
-        found = await Speaker.select(Speaker.id).where(
-            Speaker.id.is_in(list(wanted)) & (Speaker.forum == forum.id)
-        )
-        if len(found) != len(wanted) or len(wanted) != len(data.speakers):
-            fields["speakers"] = _("Each speaker must be of this forum, and listed once.")
-    if fields:
-        raise InvalidSession(_("Some fields need attention."), fields=fields)
-
-
-def _fields(data: msgspec.Struct) -> dict:
-    return msgspec.structs.asdict(data)

@@ -1,0 +1,298 @@
+"""Editing a forum's agenda: every item is fetched through its forum, every write checked.
+
+A session's `sequence` and `updated_at` move on every change, and a removed session is
+kept as cancelled, so that subscribed calendars learn of both (RFC 5545 SEQUENCE, STATUS).
+"""
+
+from __future__ import annotations
+
+import msgspec
+from piccolo.table import Table
+
+from forum_mgmt.agenda.schemas import (
+    RoomIn,
+    RoomPatch,
+    SessionIn,
+    SessionPatch,
+    SpeakerIn,
+    SpeakerPatch,
+    TrackIn,
+    TrackPatch,
+)
+from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
+from forum_mgmt.core import time
+from forum_mgmt.core.db import transaction
+from forum_mgmt.core.errors import Conflict, DomainError, NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums.tables import Forum
+
+
+class InvalidAgendaItem(DomainError):
+    status_code, code = 422, "invalid"
+
+
+class InvalidSession(InvalidAgendaItem):
+    code = "invalid_session"
+
+
+def _set_fields(data: msgspec.Struct) -> dict:
+    """The fields a create or a patch sets (a patch leaves out what it does not name)."""
+    return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+
+
+async def _owned(table: type[Table], forum: Forum, item_id: int, message: str):
+    item = await table.objects().where((table.id == item_id) & (table.forum == forum.id)).first()
+    if item is None:
+        raise NotFound(message)
+    return item
+
+
+async def get_room(forum: Forum, room_id: int) -> Room:
+    return await _owned(Room, forum, room_id, _("No such room in this forum."))
+
+
+async def get_track(forum: Forum, track_id: int) -> Track:
+    return await _owned(Track, forum, track_id, _("No such track in this forum."))
+
+
+async def _get_speaker(forum: Forum, speaker_id: int) -> Speaker:
+    return await _owned(Speaker, forum, speaker_id, _("This speaker is not on the agenda."))
+
+
+async def _get_live_session(forum: Forum, session_id: int) -> AgendaSession:
+    session = await _owned(
+        AgendaSession, forum, session_id, _("This session is not on the agenda.")
+    )
+    if session.cancelled_at is not None:
+        raise NotFound(_("This session is not on the agenda."))
+    return session
+
+
+# Rooms, tracks, speakers -------------------------------------------------------------
+
+
+async def add_room(forum: Forum, data: RoomIn) -> Room:
+    await _name_free(Room, forum, data.name)
+    position = await Room.count().where(Room.forum == forum.id)
+    room = Room(forum=forum.id, position=position, **_set_fields(data))
+    await room.save()
+    return room
+
+
+async def update_room(forum: Forum, room_id: int, data: RoomPatch) -> Room:
+    room = await get_room(forum, room_id)
+    fields = _set_fields(data)
+    if "name" in fields and fields["name"] != room.name:
+        await _name_free(Room, forum, fields["name"])
+    return await _apply(room, fields)
+
+
+async def delete_room(forum: Forum, room_id: int) -> None:
+    """Delete an unused room; a room that holds sessions is refused, not emptied."""
+    room = await get_room(forum, room_id)
+    in_use = await AgendaSession.count().where(
+        (AgendaSession.room == room.id) & AgendaSession.cancelled_at.is_null()
+    )
+    if in_use:
+        raise Conflict(_("Sessions are planned in this room: move or remove them first."))
+    async with transaction():
+        # Removed sessions keep their place in calendars, not their room.
+        await AgendaSession.update({AgendaSession.room: None}).where(AgendaSession.room == room.id)
+        await Room.delete().where(Room.id == room.id)
+
+
+async def add_track(forum: Forum, data: TrackIn) -> Track:
+    await _name_free(Track, forum, data.name)
+    track = Track(forum=forum.id, **_set_fields(data))
+    await track.save()
+    return track
+
+
+async def update_track(forum: Forum, track_id: int, data: TrackPatch) -> Track:
+    track = await get_track(forum, track_id)
+    fields = _set_fields(data)
+    if "name" in fields and fields["name"] != track.name:
+        await _name_free(Track, forum, fields["name"])
+    return await _apply(track, fields)
+
+
+async def delete_track(forum: Forum, track_id: int) -> None:
+    """Delete a track; its sessions stay, without a track."""
+    track = await get_track(forum, track_id)
+    async with transaction():
+        await _touch_sessions(AgendaSession.track == track.id)
+        await Track.delete().where(Track.id == track.id)
+
+
+async def add_speaker(forum: Forum, data: SpeakerIn) -> Speaker:
+    speaker = Speaker(forum=forum.id, **_set_fields(data))
+    await speaker.save()
+    return speaker
+
+
+async def update_speaker(forum: Forum, speaker_id: int, data: SpeakerPatch) -> Speaker:
+    speaker = await _get_speaker(forum, speaker_id)
+    fields = _set_fields(data)
+    async with transaction():
+        if {"name", "name_local"} & fields.keys():
+            # the name is in the sessions' calendar entries
+            await _touch_sessions(
+                AgendaSession.id.is_in(
+                    SessionSpeaker.select(SessionSpeaker.session).where(
+                        SessionSpeaker.speaker == speaker.id
+                    )
+                )
+            )
+        return await _apply(speaker, fields)
+
+
+async def delete_speaker(forum: Forum, speaker_id: int) -> None:
+    """Delete a speaker; their sessions stay, without them."""
+    speaker = await _get_speaker(forum, speaker_id)
+    async with transaction():
+        await _touch_sessions(
+            AgendaSession.id.is_in(
+                SessionSpeaker.select(SessionSpeaker.session).where(
+                    SessionSpeaker.speaker == speaker.id
+                )
+            )
+        )
+        await Speaker.delete().where(Speaker.id == speaker.id)
+
+
+# Sessions ----------------------------------------------------------------------------
+
+
+async def add_session(forum: Forum, data: SessionIn) -> AgendaSession:
+    """A session whose room, track and speakers all belong to this forum."""
+    speakers = _speaker_list(data.speakers, data.speaker_ids)
+    await _check_session(forum, data.starts_at, data.ends_at, data.room_id, data.track_id, speakers)
+    fields = _set_fields(data)
+    for key in ("speakers", "speaker_ids", "room_id", "track_id"):
+        fields.pop(key, None)
+    async with transaction():
+        session = AgendaSession(
+            forum=forum.id,
+            room=data.room_id,
+            track=data.track_id,
+            updated_at=time.now(),
+            **fields,
+        )
+        await session.save()
+        await _set_speakers(session, speakers)
+    return session
+
+
+async def update_session(forum: Forum, session_id: int, data: SessionPatch) -> AgendaSession:
+    """Change a session; its sequence moves so that calendars take the change."""
+    session = await _get_live_session(forum, session_id)
+    fields = _set_fields(data)
+    speakers = None
+    if "speakers" in fields or "speaker_ids" in fields:
+        speakers = _speaker_list(fields.pop("speakers", []), fields.pop("speaker_ids", []))
+    room_id = fields.pop("room_id", session.room)
+    track_id = fields.pop("track_id", session.track)
+    await _check_session(
+        forum,
+        fields.get("starts_at", session.starts_at),
+        fields.get("ends_at", session.ends_at),
+        room_id,
+        track_id,
+        speakers or [],
+    )
+    async with transaction():
+        fields.update(room=room_id, track=track_id)
+        session = await _apply(session, fields, bump=True)
+        if speakers is not None:
+            await SessionSpeaker.delete().where(SessionSpeaker.session == session.id)
+            await _set_speakers(session, speakers)
+    return session
+
+
+async def remove_session(forum: Forum, session_id: int) -> AgendaSession:
+    """Take a session off the agenda; it stays as cancelled so that calendars drop it."""
+    session = await _get_live_session(forum, session_id)
+    return await _apply(session, {"cancelled_at": time.now()}, bump=True)
+
+
+# Helpers -----------------------------------------------------------------------------
+
+
+def _speaker_list(speakers: list, speaker_ids: list[int]) -> list[tuple[int, str]]:
+    """Speakers with roles, or plain speaker ids (each then a "speaker")."""
+    if speakers:
+        return [(s.speaker_id, s.role) for s in speakers]
+    return [(sid, "speaker") for sid in speaker_ids]
+
+
+async def _set_speakers(session: AgendaSession, speakers: list[tuple[int, str]]) -> None:
+    if speakers:
+        await SessionSpeaker.insert(
+            *(
+                SessionSpeaker(session=session.id, speaker=sid, role=role, position=i)
+                for i, (sid, role) in enumerate(speakers)
+            )
+        )
+
+
+async def _apply(item: Table, fields: dict, *, bump: bool = False) -> Table:
+    if not fields and not bump:
+        return item
+    for name, value in fields.items():
+        setattr(item, name, value)
+    columns = [getattr(type(item), name) for name in fields]
+    if bump:
+        item.sequence += 1
+        item.updated_at = time.now()
+        columns += [AgendaSession.sequence, AgendaSession.updated_at]
+    await item.save(columns)
+    return item
+
+
+async def _touch_sessions(where) -> None:
+    """Sessions whose calendar entries change with another item: bump them."""
+    await AgendaSession.update(
+        {AgendaSession.sequence: AgendaSession.sequence + 1, AgendaSession.updated_at: time.now()}
+    ).where(where)
+
+
+async def _name_free(table: type[Table], forum: Forum, name: str) -> None:
+    if await table.exists().where((table.forum == forum.id) & (table.name == name)):
+        raise InvalidAgendaItem(
+            _("That name is already used in this forum."),
+            fields={"name": _("Choose another name.")},
+        )
+
+
+async def _check_session(
+    forum: Forum,
+    starts_at,
+    ends_at,
+    room_id: int | None,
+    track_id: int | None,
+    speakers: list[tuple[int, str]],
+) -> None:
+    fields = {}
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value.tzinfo is None:
+            fields[name] = _("Give the time with its UTC offset, such as +08:00.")
+    if not fields and ends_at <= starts_at:
+        fields["ends_at"] = _("A session must end after it starts.")
+    owned = (
+        (Room, room_id, "room_id", _("No such room in this forum.")),
+        (Track, track_id, "track_id", _("No such track in this forum.")),
+    )
+    for table, ident, name, message in owned:
+        if ident is not None and not await table.exists().where(
+            (table.id == ident) & (table.forum == forum.id)
+        ):
+            fields[name] = message
+    wanted = {sid for sid, _role in speakers}
+    if wanted:
+        found = await Speaker.select(Speaker.id).where(
+            Speaker.id.is_in(list(wanted)) & (Speaker.forum == forum.id)
+        )
+        if len(found) != len(wanted) or len(wanted) != len(speakers):
+            fields["speakers"] = _("Each speaker must be of this forum, and listed once.")
+    if fields:
+        raise InvalidSession(_("Some fields need attention."), fields=fields)
