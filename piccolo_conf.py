@@ -20,6 +20,8 @@ else:
 
 APP_REGISTRY = AppRegistry(
     apps=[
+        "piccolo.apps.user.piccolo_app",
+        "forum_mgmt.accounts.piccolo_app",
         "forum_mgmt.forums.piccolo_app",
         "forum_mgmt.agenda.piccolo_app",
     ]

@@ -16,11 +16,24 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 
 from forum_mgmt.core import db  # noqa: E402
+from forum_mgmt.core.stores import get_store  # noqa: E402
 
 DATABASE_URL = os.environ["DATABASE_URL"]
 IS_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 # Children first, so that RESTRICT foreign keys never refuse the clean-up.
-TABLES = ["session_speaker", "agenda_session", "speaker", "track", "room", "forum", "organisation"]
+TABLES = [
+    "session_speaker",
+    "agenda_session",
+    "speaker",
+    "track",
+    "room",
+    "forum_role",
+    "membership",
+    "forum",
+    "organisation",
+    "api_token",
+    "piccolo_user",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -65,6 +78,7 @@ async def empty_tables(database) -> AsyncIterator[None]:
     else:
         for table in TABLES:
             await engine.run_ddl(f'DELETE FROM "{table}"')  # noqa: S608 - our table names
+    await get_store("login-failures").delete_all()
 
 
 @pytest.fixture
@@ -104,3 +118,18 @@ def count_queries(monkeypatch) -> QueryCounter:
 
     monkeypatch.setattr(engine_class, "run_querystring", counting)
     return counter
+
+
+async def csrf_token(client: httpx.AsyncClient) -> str:
+    """What a browser has after loading any page: the CSRF cookie, to echo back."""
+    if "csrftoken" not in client.cookies:
+        await client.get("/login")
+    return client.cookies["csrftoken"]
+
+
+async def sign_in(client: httpx.AsyncClient, username: str, password: str = "secret-pass"):  # noqa: S107
+    token = await csrf_token(client)
+    return await client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": token},
+    )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from piccolo.apps.user.tables import BaseUser
+
+from forum_mgmt.accounts import services as accounts
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
 from forum_mgmt.core import time
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
-from forum_mgmt.forums.tables import Forum
+from forum_mgmt.forums.tables import Forum, Role
 
 DAY = dt.date(2026, 12, 5)
 TZ = "Asia/Taipei"
@@ -68,3 +71,21 @@ async def make_track(forum: Forum, name: str = "Diplomacy", **fields):
 
 async def make_speaker(forum: Forum, name: str = "Lin Chia-lung", **fields):
     return await agenda.add_speaker(forum, SpeakerIn(name=name, **fields))
+
+
+PASSWORD = "secret-pass"
+
+
+async def make_user(
+    username: str, *, role: Role | None = None, forum: Forum | None = None, admin: bool = False
+) -> tuple[BaseUser, str]:
+    """A user (password PASSWORD) with an optional role on a forum; returns (user, token)."""
+    user, _password = await accounts.create_user(username, password=PASSWORD, admin=admin)
+    if role is not None and forum is not None:
+        await forums.grant(forum, user, role)
+    _token, secret = await accounts.create_token(user, "tests")
+    return user, secret
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json"}

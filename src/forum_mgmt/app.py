@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from litestar import Litestar, MediaType, Request, Response, get
+from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from forum_mgmt.accounts.auth import AuthMiddleware, bearer_skips_csrf
+from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.language import choose as choose_language
 from forum_mgmt.core.language import language_middleware
-from forum_mgmt.core.settings import ROOT
+from forum_mgmt.core.settings import ROOT, get_settings
+from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
 
@@ -57,13 +65,15 @@ def _error(request: Request, status: int, code: str, message: str, **extra) -> R
 
 def on_domain_error(request: Request, exc: DomainError) -> Response:
     extra = {"fields": exc.fields} if exc.fields else {}
-    return _error(request, exc.status_code, exc.code, exc.message, **extra)
+    return _error(request, exc.status_code, exc.code, exc.message, **extra, **exc.extra)
 
 
 def on_http_error(request: Request, exc: HTTPException) -> Response:
     # Routing errors (404, 405) happen before any middleware: choose the language here too.
     i18n.activate(choose_language(request.scope))
     status = exc.status_code
+    if status == 401 and not _wants_json(request):
+        return Redirect(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
     if status == 404:
         message = _("There is nothing at this address.")
     elif status == 405:
@@ -106,17 +116,51 @@ async def healthz() -> Response:
     return Response({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503)
 
 
+# Public writes with no sign-in carry no cookie worth forging.
+PUBLIC_POSTS = [r"^/api/forums/[^/]+/registrations$", r"^/api/tickets/"]
+
+
+def _csrf(settings) -> DefineMiddleware:
+    config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_secure=settings.production,
+        cookie_samesite="lax",
+        exclude=PUBLIC_POSTS,
+    )
+
+    def middleware(app):
+        return bearer_skips_csrf(CSRFMiddleware(app=app, config=config), app)
+
+    return DefineMiddleware(middleware)
+
+
 def create_app() -> Litestar:
+    settings = get_settings()
+    sessions = ServerSideSessionConfig(
+        key="session",
+        max_age=12 * 3600,
+        secure=settings.production,
+        samesite="lax",
+        store="sessions",
+    )
     return Litestar(
         route_handlers=[
             ForumPages,
             AgendaPages,
             ForumAPI,
             AgendaAPI,
+            LoginPages,
+            TokenPages,
             healthz,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
         ],
-        middleware=[language_middleware],
+        middleware=[
+            language_middleware,
+            sessions.middleware,
+            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"]),
+            _csrf(settings),
+        ],
+        stores={"sessions": get_store("sessions")},
         template_config=template_config(),
         exception_handlers={
             DomainError: on_domain_error,

@@ -1,4 +1,4 @@
-"""The forum-mgmt command: serve, migrate, demo."""
+"""The forum-mgmt command: serve, migrate, demo, user, token."""
 
 from __future__ import annotations
 
@@ -23,12 +23,85 @@ def _demo(args: argparse.Namespace) -> int:
     from forum_mgmt import demo
     from forum_mgmt.core.settings import get_settings
 
-    forum, created = asyncio.run(demo.load(args.date))
-    url = f"{get_settings().base_url}/forums/{forum.slug}"
+    async def load():
+        forum, created = await demo.load(args.date)
+        return forum, created, await demo.ensure_team(forum)
+
+    forum, created, team = asyncio.run(load())
+    base = get_settings().base_url
+    url = f"{base}/forums/{forum.slug}"
     if created:
         print(f"Loaded the demo forum “{forum.name}” on {forum.starts_on}: {url}")
     else:
         print(f"The demo forum is already loaded (dated {forum.starts_on}): {url}")
+    # Kept beside the development database (git-ignored) so that every `make run` can
+    # show the demo sign-in again; never in production.
+    saved = get_settings().data_dir / "demo-sign-in.txt"
+    if team and not get_settings().production:
+        lines = [f"{base}/login  {name} / {password}" for name, password in team.items()]
+        saved.write_text("\n".join(lines) + "\n")
+        saved.chmod(0o600)
+    if saved.exists():
+        print("Demo sign-in (organizer, then door staff):")
+        print(saved.read_text(), end="")
+    elif team:
+        for name, password in team.items():
+            print(f"Demo sign-in at {base}/login: {name} / {password}  (shown once)")
+    return 0
+
+
+async def _create_user(args: argparse.Namespace) -> str:
+    from forum_mgmt.accounts import services as accounts
+    from forum_mgmt.forums import services as forums
+    from forum_mgmt.forums.tables import Role
+
+    forum = await forums.get_forum(args.forum) if args.forum else None
+    user, password = await accounts.create_user(
+        args.name, password=args.password, email=args.email or "", admin=args.role == "admin"
+    )
+    if forum is not None and args.role != "admin":
+        await forums.grant(forum, user, Role(args.role))
+    elif args.role == "organizer":
+        org = await forums.ensure_organisation(
+            args.organisation, name=args.organisation.replace("-", " ").title()
+        )
+        await forums.join(org, user, Role.ORGANIZER)
+    return password
+
+
+def _user(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+
+    try:
+        password = asyncio.run(_create_user(args))
+    except DomainError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+    where = f" on forum {args.forum}" if args.forum else ""
+    print(f"Created {args.role} {args.name}{where}.")
+    if not args.password:
+        print(f"Password: {password}")
+    return 0
+
+
+async def _create_token(name: str, label: str) -> str:
+    from forum_mgmt.accounts import services as accounts
+
+    user = await accounts.get_user_by_name(name)
+    _token, secret = await accounts.create_token(user, label)
+    return secret
+
+
+def _token(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+
+    try:
+        secret = asyncio.run(_create_token(args.name, args.label))
+    except DomainError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+    print(f"API token for {args.name} (shown once; send it as 'Authorization: Bearer ...'):")
+    print(secret)
     return 0
 
 
@@ -67,6 +140,22 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--date", type=_date, help="the demo's day, YYYY-MM-DD (default: today in Taipei)"
     )
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    create = user.add_parser("create", help="create a user")
+    create.add_argument("name")
+    create.add_argument("--role", choices=["admin", "organizer", "staff"], required=True)
+    create.add_argument("--forum", help="grant the role on this forum (its slug)")
+    create.add_argument("--password", help="default: a generated one, printed once")
+    create.add_argument("--email", help="for notifications (optional)")
+    create.add_argument(
+        "--organisation",
+        default="default",
+        help="an organizer without --forum may create forums for this organisation",
+    )
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
+    tcreate = token.add_parser("create", help="create an API token; prints it as the last line")
+    tcreate.add_argument("name", help="the user's name")
+    tcreate.add_argument("--label", default="cli", help="what the token is for")
     return p
 
 
@@ -76,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate()
     if args.command == "demo":
         return _demo(args)
+    if args.command == "user":
+        return _user(args)
+    if args.command == "token":
+        return _token(args)
     return _serve(args)
 
 

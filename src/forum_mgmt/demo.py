@@ -9,7 +9,11 @@ invented sample person, marked as such, and says nothing in a real person's name
 from __future__ import annotations
 
 import datetime as dt
+import os
 
+from piccolo.apps.user.tables import BaseUser
+
+from forum_mgmt.accounts import services as accounts
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
 from forum_mgmt.agenda.tables import SessionKind, SpeakerRole
@@ -17,7 +21,7 @@ from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
-from forum_mgmt.forums.tables import Forum
+from forum_mgmt.forums.tables import Forum, Role
 
 SLUG = "ngo-leaders-forum-2026"
 TZ = "Asia/Taipei"
@@ -219,6 +223,27 @@ PROGRAMME = [
      None, [("chen", SpeakerRole.SPEAKER)]),
 ]
 # fmt: on
+
+
+ORGANIZER = "demo-organizer"
+STAFF = "demo-staff"
+
+
+async def ensure_team(forum: Forum) -> dict[str, str]:
+    """A demo organizer and a door staff member for the forum; returns new passwords.
+
+    A password is printed only when the account is created (DEMO_PASSWORD, else generated).
+    """
+    created = {}
+    for username, role in ((ORGANIZER, Role.ORGANIZER), (STAFF, Role.STAFF)):
+        if await BaseUser.exists().where(BaseUser.username == username):
+            continue
+        user, password = await accounts.create_user(
+            username, password=os.environ.get("DEMO_PASSWORD") or None
+        )
+        await forums.grant(forum, user, role)
+        created[username] = password
+    return created
 
 
 async def load(day: dt.date | None = None) -> tuple[Forum, bool]:

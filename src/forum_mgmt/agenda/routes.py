@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get
-from litestar.params import FromPath, FromQuery
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
+from litestar.status_codes import HTTP_201_CREATED
 
 from forum_mgmt.agenda import services
-from forum_mgmt.agenda.schemas import SessionOut, SpeakerOut
+from forum_mgmt.agenda.schemas import (
+    RoomIn,
+    RoomOut,
+    RoomPatch,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
+    SpeakerIn,
+    SpeakerOut,
+    SpeakerPatch,
+    TrackIn,
+    TrackOut,
+    TrackPatch,
+)
 from forum_mgmt.core import time
+from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.forums.services import get_public_forum
 
 
@@ -88,3 +103,97 @@ class AgendaAPI(Controller):
     async def list_speakers(self, slug: FromPath[str]) -> list[SpeakerOut]:
         forum = await get_public_forum(slug)
         return [SpeakerOut.of(sp) for sp in await services.list_speakers(forum)]
+
+    # Organizer writes on a forum's rooms, tracks, speakers and sessions.
+
+    @post("/rooms", status_code=HTTP_201_CREATED, **ORGANIZER)
+    async def add_room(
+        self, request: Request, slug: FromPath[str], data: JSONBody[RoomIn]
+    ) -> RoomOut:
+        return RoomOut.of(await services.add_room(forum_of(request), data))
+
+    @patch("/rooms/{item_id:int}", **ORGANIZER)
+    async def update_room(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        item_id: FromPath[int],
+        data: JSONBody[RoomPatch],
+    ) -> RoomOut:
+        return RoomOut.of(await services.update_room(forum_of(request), item_id, data))
+
+    @delete("/rooms/{item_id:int}", **ORGANIZER)
+    async def delete_room(
+        self, request: Request, slug: FromPath[str], item_id: FromPath[int]
+    ) -> None:
+        await services.delete_room(forum_of(request), item_id)
+
+    @post("/tracks", status_code=HTTP_201_CREATED, **ORGANIZER)
+    async def add_track(
+        self, request: Request, slug: FromPath[str], data: JSONBody[TrackIn]
+    ) -> TrackOut:
+        return TrackOut.of(await services.add_track(forum_of(request), data))
+
+    @patch("/tracks/{item_id:int}", **ORGANIZER)
+    async def update_track(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        item_id: FromPath[int],
+        data: JSONBody[TrackPatch],
+    ) -> TrackOut:
+        return TrackOut.of(await services.update_track(forum_of(request), item_id, data))
+
+    @delete("/tracks/{item_id:int}", **ORGANIZER)
+    async def delete_track(
+        self, request: Request, slug: FromPath[str], item_id: FromPath[int]
+    ) -> None:
+        await services.delete_track(forum_of(request), item_id)
+
+    @post("/speakers", status_code=HTTP_201_CREATED, **ORGANIZER)
+    async def add_speaker(
+        self, request: Request, slug: FromPath[str], data: JSONBody[SpeakerIn]
+    ) -> SpeakerOut:
+        return SpeakerOut.of(await services.add_speaker(forum_of(request), data))
+
+    @patch("/speakers/{item_id:int}", **ORGANIZER)
+    async def update_speaker(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        item_id: FromPath[int],
+        data: JSONBody[SpeakerPatch],
+    ) -> SpeakerOut:
+        return SpeakerOut.of(await services.update_speaker(forum_of(request), item_id, data))
+
+    @delete("/speakers/{item_id:int}", **ORGANIZER)
+    async def delete_speaker(
+        self, request: Request, slug: FromPath[str], item_id: FromPath[int]
+    ) -> None:
+        await services.delete_speaker(forum_of(request), item_id)
+
+    @post("/sessions", status_code=HTTP_201_CREATED, **ORGANIZER)
+    async def add_session(
+        self, request: Request, slug: FromPath[str], data: JSONBody[SessionIn]
+    ) -> SessionOut:
+        forum = forum_of(request)
+        session = await services.add_session(forum, data)
+        return SessionOut.of(await services.get_session(forum, session.id), forum.timezone)
+
+    @patch("/sessions/{item_id:int}", **ORGANIZER)
+    async def update_session(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        item_id: FromPath[int],
+        data: JSONBody[SessionPatch],
+    ) -> SessionOut:
+        forum = forum_of(request)
+        await services.update_session(forum, item_id, data)
+        return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)
+
+    @delete("/sessions/{item_id:int}", **ORGANIZER)
+    async def remove_session(
+        self, request: Request, slug: FromPath[str], item_id: FromPath[int]
+    ) -> None:
+        await services.remove_session(forum_of(request), item_id)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from forum_mgmt.agenda.tables import SessionKind, Speaker, SpeakerRole
+from forum_mgmt.agenda.tables import Room, SessionKind, Speaker, SpeakerRole, Track
 from forum_mgmt.core.time import local
 from forum_mgmt.forums.schemas import Long, Name, Short
 
@@ -63,6 +63,7 @@ class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Count | None = None
     speaker_ids: list[int] = []
     speakers: list[SessionSpeakerIn] = []  # with roles; wins over speaker_ids
+    allow_conflicts: bool = False
 
 
 class RoomPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -105,6 +106,7 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True):
     capacity: Count | UnsetType | None = UNSET
     speaker_ids: list[int] | UnsetType = UNSET
     speakers: list[SessionSpeakerIn] | UnsetType = UNSET
+    allow_conflicts: bool = False
 
 
 class RoomOut(msgspec.Struct):
@@ -113,12 +115,20 @@ class RoomOut(msgspec.Struct):
     name_local: str
     capacity: int
 
+    @classmethod
+    def of(cls, room: Room) -> RoomOut:
+        return cls(id=room.id, name=room.name, name_local=room.name_local, capacity=room.capacity)
+
 
 class TrackOut(msgspec.Struct):
     id: int
     name: str
     name_local: str
     color: str
+
+    @classmethod
+    def of(cls, track: Track) -> TrackOut:
+        return cls(id=track.id, name=track.name, name_local=track.name_local, color=track.color)
 
 
 class SpeakerOut(msgspec.Struct):

@@ -11,6 +11,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.extra: dict = {}  # more members for the JSON error body
 
 
 class NotFound(DomainError):

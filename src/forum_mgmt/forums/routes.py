@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
-from litestar.params import FromPath
+from litestar import Controller, Request, get, patch, post
+from litestar.params import FromPath, JSONBody
 from litestar.response import Template
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.core import time
 from forum_mgmt.forums import services
-from forum_mgmt.forums.schemas import ForumOut
+from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.forums.schemas import ForumCreate, ForumOut, ForumPatch
 
 
 class ForumPages(Controller):
@@ -46,3 +48,26 @@ class ForumAPI(Controller):
     @get("/{slug:str}")
     async def get_forum(self, slug: FromPath[str]) -> ForumOut:
         return ForumOut.of(await services.get_public_forum(slug))
+
+    # Organizer writes: a bearer token or the signed-in session, with the role.
+
+    @post("/", **ORGANIZER, status_code=HTTP_201_CREATED)
+    async def create(self, request: Request, data: JSONBody[ForumCreate]) -> ForumOut:
+        forum = await services.create_forum_by(
+            request.user, data.forum(), organisation=data.organisation
+        )
+        return ForumOut.of(forum)
+
+    @patch("/{slug:str}", **ORGANIZER)
+    async def update(
+        self, request: Request, slug: FromPath[str], data: JSONBody[ForumPatch]
+    ) -> ForumOut:
+        return ForumOut.of(await services.update_forum(forum_of(request), data))
+
+    @post("/{slug:str}/publish", **ORGANIZER, status_code=HTTP_200_OK)
+    async def publish(self, request: Request, slug: FromPath[str]) -> ForumOut:
+        return ForumOut.of(await services.publish(forum_of(request)))
+
+    @post("/{slug:str}/unpublish", **ORGANIZER, status_code=HTTP_200_OK)
+    async def unpublish(self, request: Request, slug: FromPath[str]) -> ForumOut:
+        return ForumOut.of(await services.unpublish(forum_of(request)))

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from forum_mgmt.core.time import local
 from forum_mgmt.forums.tables import Forum
@@ -32,6 +33,38 @@ class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
     approval: bool = False
     registration_opens_at: dt.datetime | None = None
     registration_closes_at: dt.datetime | None = None
+
+
+class ForumCreate(ForumIn, forbid_unknown_fields=True):
+    """A new forum through the API; `organisation` is needed only by members of several."""
+
+    organisation: str | None = None
+
+    def forum(self) -> ForumIn:
+        fields = msgspec.structs.asdict(self)
+        fields.pop("organisation")
+        return ForumIn(**fields)
+
+
+class ForumPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields left out stay as they are. The slug cannot change: links are out there."""
+
+    name: Name | UnsetType = UNSET
+    name_local: Short | UnsetType = UNSET
+    theme: Long | UnsetType = UNSET
+    theme_local: Long | UnsetType = UNSET
+    description: Long | UnsetType = UNSET
+    description_local: Long | UnsetType = UNSET
+    venue: Short | UnsetType = UNSET
+    venue_local: Short | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    starts_on: dt.date | UnsetType = UNSET
+    ends_on: dt.date | UnsetType = UNSET
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | UnsetType = UNSET
+    waitlist: bool | UnsetType = UNSET
+    approval: bool | UnsetType = UNSET
+    registration_opens_at: dt.datetime | UnsetType | None = UNSET
+    registration_closes_at: dt.datetime | UnsetType | None = UNSET
 
 
 class ForumOut(msgspec.Struct):

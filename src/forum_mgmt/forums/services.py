@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import msgspec
+from piccolo.apps.user.tables import BaseUser
+
 from forum_mgmt.core import time
-from forum_mgmt.core.errors import DomainError, NotFound
+from forum_mgmt.core.db import transaction
+from forum_mgmt.core.errors import DomainError, Forbidden, NotFound
 from forum_mgmt.core.i18n import _
-from forum_mgmt.forums.schemas import ForumIn
-from forum_mgmt.forums.tables import Forum, ForumStatus, Organisation
+from forum_mgmt.forums.schemas import ForumIn, ForumPatch
+from forum_mgmt.forums.tables import (
+    Forum,
+    ForumRole,
+    ForumStatus,
+    Membership,
+    Organisation,
+    Role,
+)
 
 
 class InvalidForum(DomainError):
@@ -108,3 +119,123 @@ async def publish(forum: Forum) -> Forum:
     forum.updated_at = now
     await forum.save([Forum.status, Forum.published_at, Forum.updated_at])
     return forum
+
+
+# Roles: who may run or staff which forum -------------------------------------------
+
+RANK = {Role.STAFF: 1, Role.ORGANIZER: 2}
+
+
+async def get_forum(slug: str) -> Forum:
+    """The forum with this slug, draft or published (for the people who run it)."""
+    forum = await Forum.objects().where(Forum.slug == slug).first()
+    if forum is None:
+        raise NotFound(_("There is no forum at this address."))
+    return forum
+
+
+async def role_on(user: BaseUser, forum: Forum) -> Role | None:
+    if user.admin:
+        return Role.ORGANIZER
+    row = (
+        await ForumRole.select(ForumRole.role)
+        .where((ForumRole.forum == forum.id) & (ForumRole.user == user.id))
+        .first()
+    )
+    return Role(row["role"]) if row else None
+
+
+async def forum_for(user: BaseUser, slug: str, role: Role) -> Forum:
+    """The forum, if this user holds `role` (or a higher one) on it; else Forbidden."""
+    forum = await get_forum(slug)
+    held = await role_on(user, forum)
+    if held is None or RANK[held] < RANK[role]:
+        raise Forbidden(_("You do not have that role on this forum."))
+    return forum
+
+
+async def grant(forum: Forum, user: BaseUser, role: Role) -> None:
+    """Give a person a role on a forum (replacing the role they had there)."""
+    async with transaction():
+        await ForumRole.delete().where((ForumRole.forum == forum.id) & (ForumRole.user == user.id))
+        await ForumRole.insert(ForumRole(forum=forum.id, user=user.id, role=role))
+
+
+async def join(organisation: Organisation, user: BaseUser, role: Role) -> None:
+    """Add a person to an organisation's team; its organizers may create forums for it."""
+    async with transaction():
+        await Membership.delete().where(
+            (Membership.organisation == organisation.id) & (Membership.user == user.id)
+        )
+        await Membership.insert(Membership(organisation=organisation.id, user=user.id, role=role))
+
+
+async def organisations_for_new_forums(user: BaseUser) -> list[Organisation]:
+    """The organisations this person may create forums for."""
+    if user.admin:
+        return await Organisation.objects().order_by(Organisation.name)
+    return (
+        await Organisation.objects()
+        .where(
+            Organisation.id.is_in(
+                Membership.select(Membership.organisation).where(
+                    (Membership.user == user.id) & (Membership.role == Role.ORGANIZER)
+                )
+            )
+        )
+        .order_by(Organisation.name)
+    )
+
+
+async def create_forum_by(
+    user: BaseUser, data: ForumIn, *, organisation: str | None = None
+) -> Forum:
+    """A new forum of one of the person's organisations; its creator becomes its organizer."""
+    allowed = await organisations_for_new_forums(user)
+    if organisation is not None:
+        allowed = [o for o in allowed if o.slug == organisation]
+    if not allowed:
+        raise Forbidden(_("You may not create forums for that organisation."))
+    if len(allowed) > 1 and organisation is None:
+        raise InvalidForum(
+            _("Say which organisation the forum belongs to."),
+            fields={"organisation": ", ".join(o.slug for o in allowed)},
+        )
+    async with transaction():
+        forum = await create_forum(allowed[0], data)
+        await grant(forum, user, Role.ORGANIZER)
+    return forum
+
+
+async def managed_forums(user: BaseUser) -> list[Forum]:
+    """The forums this person has a role on (every forum for an admin), soonest first."""
+    query = Forum.objects().order_by(Forum.starts_on, Forum.name)
+    if not user.admin:
+        query = query.where(
+            Forum.id.is_in(ForumRole.select(ForumRole.forum).where(ForumRole.user == user.id))
+        )
+    return await query
+
+
+async def update_forum(forum: Forum, data: ForumPatch) -> Forum:
+    """Change a forum's settings; the slug, once public, stays."""
+    fields = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    merged = ForumIn(**{**_as_input(forum), **fields})
+    _check(merged)
+    for name, value in fields.items():
+        setattr(forum, name, value)
+    forum.updated_at = time.now()
+    await forum.save([getattr(Forum, name) for name in fields] + [Forum.updated_at])
+    return forum
+
+
+async def unpublish(forum: Forum) -> Forum:
+    """Hide the forum from the public again (its data stays)."""
+    forum.status = ForumStatus.DRAFT
+    forum.updated_at = time.now()
+    await forum.save([Forum.status, Forum.updated_at])
+    return forum
+
+
+def _as_input(forum: Forum) -> dict:
+    return {name: getattr(forum, name) for name in ForumIn.__struct_fields__}

@@ -1,5 +1,6 @@
 import enum
 
+from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
@@ -46,3 +47,28 @@ class Forum(Table):
     published_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class Role(enum.StrEnum):
+    """What a person may do: an organizer runs a forum, staff check people in."""
+
+    ORGANIZER = "organizer"
+    STAFF = "staff"
+
+
+class Membership(Table):
+    """A person in an organisation's team; an organizer there may create its forums."""
+
+    organisation = ForeignKey(
+        references=Organisation, on_delete=OnDelete.cascade, null=False, index=True
+    )
+    user = ForeignKey(references=BaseUser, on_delete=OnDelete.cascade, null=False, index=True)
+    role = Varchar(length=16, default=Role.ORGANIZER, choices=Role)
+
+
+class ForumRole(Table, tablename="forum_role"):
+    """A person's role on one forum: the source of every workspace and API permission."""
+
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    user = ForeignKey(references=BaseUser, on_delete=OnDelete.cascade, null=False, index=True)
+    role = Varchar(length=16, default=Role.ORGANIZER, choices=Role)

@@ -1,5 +1,6 @@
 """The agenda of a forum: reading it (constant queries) and editing it (checked writes)."""
 
+from forum_mgmt.agenda.services.clashes import AgendaClash, Clash, find_clashes
 from forum_mgmt.agenda.services.editing import (
     InvalidAgendaItem,
     InvalidSession,
@@ -33,6 +34,8 @@ from forum_mgmt.agenda.services.reading import (
 
 __all__ = [
     "Agenda",
+    "AgendaClash",
+    "Clash",
     "Day",
     "InvalidAgendaItem",
     "InvalidSession",
@@ -45,6 +48,7 @@ __all__ = [
     "delete_speaker",
     "delete_track",
     "filter_sessions",
+    "find_clashes",
     "get_room",
     "get_session",
     "get_speaker",

@@ -19,6 +19,7 @@ from forum_mgmt.agenda.schemas import (
     TrackIn,
     TrackPatch,
 )
+from forum_mgmt.agenda.services.clashes import AgendaClash, find_clashes
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
@@ -164,11 +165,16 @@ async def delete_speaker(forum: Forum, speaker_id: int) -> None:
 
 
 async def add_session(forum: Forum, data: SessionIn) -> AgendaSession:
-    """A session whose room, track and speakers all belong to this forum."""
+    """A session whose room, track and speakers belong to this forum; refused if it clashes
+    with the agenda, unless `allow_conflicts` says the organizer accepts that."""
     speakers = _speaker_list(data.speakers, data.speaker_ids)
     await _check_session(forum, data.starts_at, data.ends_at, data.room_id, data.track_id, speakers)
+    if not data.allow_conflicts:
+        await _refuse_clashes(
+            forum, data.starts_at, data.ends_at, data.room_id, speakers, data.capacity, None
+        )
     fields = _set_fields(data)
-    for key in ("speakers", "speaker_ids", "room_id", "track_id"):
+    for key in ("speakers", "speaker_ids", "room_id", "track_id", "allow_conflicts"):
         fields.pop(key, None)
     async with transaction():
         session = AgendaSession(
@@ -187,6 +193,7 @@ async def update_session(forum: Forum, session_id: int, data: SessionPatch) -> A
     """Change a session; its sequence moves so that calendars take the change."""
     session = await _get_live_session(forum, session_id)
     fields = _set_fields(data)
+    allow_conflicts = fields.pop("allow_conflicts", False)
     speakers = None
     if "speakers" in fields or "speaker_ids" in fields:
         speakers = _speaker_list(fields.pop("speakers", []), fields.pop("speaker_ids", []))
@@ -200,6 +207,21 @@ async def update_session(forum: Forum, session_id: int, data: SessionPatch) -> A
         track_id,
         speakers or [],
     )
+    if not allow_conflicts:
+        if speakers is None:
+            links = await SessionSpeaker.select(SessionSpeaker.speaker).where(
+                SessionSpeaker.session == session.id
+            )
+            current = [(r["speaker"], "speaker") for r in links]
+        await _refuse_clashes(
+            forum,
+            fields.get("starts_at", session.starts_at),
+            fields.get("ends_at", session.ends_at),
+            room_id,
+            current if speakers is None else speakers,
+            fields.get("capacity", session.capacity),
+            session.id,
+        )
     async with transaction():
         fields.update(room=room_id, track=track_id)
         session = await _apply(session, fields, bump=True)
@@ -216,6 +238,22 @@ async def remove_session(forum: Forum, session_id: int) -> AgendaSession:
 
 
 # Helpers -----------------------------------------------------------------------------
+
+
+async def _refuse_clashes(forum, starts_at, ends_at, room_id, speakers, capacity, session_id):
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        return  # reported as a field error by _check_session
+    clashes = await find_clashes(
+        forum,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room_id=room_id,
+        speaker_ids=[sid for sid, _role in speakers],
+        capacity=capacity,
+        session_id=session_id,
+    )
+    if clashes:
+        raise AgendaClash(clashes)
 
 
 def _speaker_list(speakers: list, speaker_ids: list[int]) -> list[tuple[int, str]]:

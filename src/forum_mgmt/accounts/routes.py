@@ -1,0 +1,76 @@
+"""Sign-in, sign-out and API tokens."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
+
+from forum_mgmt.accounts import services
+from forum_mgmt.accounts.auth import SESSION_KEY
+from forum_mgmt.accounts.schemas import LoginIn, TokenIn
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums.guards import requires_role
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site: never redirect a signed-in person elsewhere."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/manage"
+
+
+class LoginPages(Controller):
+    @get("/login", name="login")
+    async def login_form(self, next: FromQuery[str] = "/manage") -> Template:
+        return Template("accounts/login.html", context={"next": _safe_next(next), "username": ""})
+
+    @post("/login", status_code=HTTP_200_OK)
+    async def login(self, request: Request, data: URLEncodedBody[LoginIn]) -> Template | Redirect:
+        address = request.client.host if request.client else "unknown"
+        try:
+            user = await services.authenticate(data.username, data.password, address=address)
+        except DomainError as err:
+            return Template(
+                "accounts/login.html",
+                context={
+                    "next": _safe_next(data.next),
+                    "username": data.username,
+                    "error": err.message,
+                },
+                status_code=err.status_code,
+            )
+        request.clear_session()
+        request.set_session({SESSION_KEY: user.id})
+        return Redirect(_safe_next(data.next), status_code=303)
+
+    @get("/logout", name="logout")
+    async def logout_form(self) -> Template:
+        return Template("accounts/logout.html")
+
+    @post("/logout", status_code=HTTP_200_OK)
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect("/", status_code=303)
+
+
+class TokenPages(Controller):
+    path = "/manage/tokens"
+    guards = [requires_role]  # noqa: RUF012 - Litestar's layer attribute
+
+    @get("/", name="tokens")
+    async def tokens(self, request: Request) -> Template:
+        tokens = await services.list_tokens(request.user)
+        return Template("accounts/tokens.html", context={"tokens": tokens, "secret": None})
+
+    @post("/", status_code=HTTP_200_OK)
+    async def create(self, request: Request, data: URLEncodedBody[TokenIn]) -> Template:
+        _token, secret = await services.create_token(request.user, data.name)
+        tokens = await services.list_tokens(request.user)
+        return Template("accounts/tokens.html", context={"tokens": tokens, "secret": secret})
+
+    @post("/{token_id:int}/revoke")
+    async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
+        await services.revoke_token(request.user, token_id)
+        return Redirect("/manage/tokens", status_code=303)

@@ -1,0 +1,45 @@
+"""One guard for every workspace page and API write: signed in, with the role asked for.
+
+A handler names the role it needs in its `opt` (`opt={"role": Role.ORGANIZER}`); with a
+`slug` in the path, the role must be held on that forum, and the forum is kept in
+`request.state.forum` for the handler.
+"""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums import services
+from forum_mgmt.forums.tables import Forum, Role
+
+ADMIN = "admin"
+
+
+async def requires_role(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    user = connection.user
+    if user is None:
+        raise NotAuthorizedException(_("Please sign in first."))
+    role = handler.opt.get("role")
+    if role is None:
+        return
+    if role == ADMIN:
+        if not user.admin:
+            raise PermissionDeniedException(_("Only an administrator may do this."))
+        return
+    slug = connection.path_params.get("slug")
+    if slug is not None:
+        connection.state.forum = await services.forum_for(user, slug, Role(role))
+
+
+def forum_of(connection: ASGIConnection) -> Forum:
+    """The forum the guard checked for this request."""
+    return connection.state.forum
+
+
+ORGANIZER = {"guards": [requires_role], "opt": {"role": Role.ORGANIZER}}
+"""Keyword arguments for a route decorator: only this forum's organizers (or an admin)."""
+STAFF = {"guards": [requires_role], "opt": {"role": Role.STAFF}}
+"""Keyword arguments for a route decorator: this forum's staff, organizers, or an admin."""

@@ -1,0 +1,238 @@
+"""The organizer API: PRODUCT.md's field names, status codes and clash answers."""
+
+from forum_mgmt.agenda.tables import AgendaSession, Room
+from forum_mgmt.forums.tables import Forum, Role
+from tests.factories import bearer, make_forum, make_user
+
+
+async def _organizer(slug="tf"):
+    forum = await make_forum(slug)
+    _user, token = await make_user("org", role=Role.ORGANIZER, forum=forum)
+    return forum, bearer(token)
+
+
+async def test_build_an_agenda_through_the_api(client):
+    _forum, auth = await _organizer()
+    room = await client.post(
+        "/api/forums/tf/rooms",
+        json={"name": "Main Hall", "name_local": "國際會議廳", "capacity": 200},
+        headers=auth,
+    )
+    assert room.status_code == 201
+    assert room.json() == {
+        "id": room.json()["id"],
+        "name": "Main Hall",
+        "name_local": "國際會議廳",
+        "capacity": 200,
+    }
+    track = await client.post(
+        "/api/forums/tf/tracks", json={"name": "Diplomacy", "color": "#0b5cad"}, headers=auth
+    )
+    speaker = await client.post(
+        "/api/forums/tf/speakers",
+        json={"name": "Lin Chia-lung", "name_local": "林佳龍"},
+        headers=auth,
+    )
+    assert (track.status_code, speaker.status_code) == (201, 201)
+    session = await client.post(
+        "/api/forums/tf/sessions",
+        json={
+            "title": "Opening",
+            "kind": "opening",
+            "starts_at": "2026-12-05T09:00:00+08:00",
+            "ends_at": "2026-12-05T09:30:00+08:00",
+            "room_id": room.json()["id"],
+            "track_id": track.json()["id"],
+            "speaker_ids": [speaker.json()["id"]],
+        },
+        headers=auth,
+    )
+    assert session.status_code == 201, session.text
+    body = session.json()
+    assert (body["starts_at"], body["room"], body["speaker_ids"]) == (
+        "2026-12-05T09:00:00+08:00",
+        "Main Hall",
+        [speaker.json()["id"]],
+    )
+    moved = await client.patch(
+        f"/api/forums/tf/sessions/{body['id']}",
+        json={"starts_at": "2026-12-05T10:00:00+08:00", "ends_at": "2026-12-05T10:30:00+08:00"},
+        headers=auth,
+    )
+    assert moved.status_code == 200
+    assert moved.json()["starts_at"] == "2026-12-05T10:00:00+08:00"
+    assert moved.json()["title"] == "Opening"  # a PATCH answers the whole object
+    gone = await client.delete(f"/api/forums/tf/sessions/{body['id']}", headers=auth)
+    assert gone.status_code == 204
+    assert (await client.get("/api/forums/tf/sessions")).json() == []
+
+
+async def test_create_and_publish_a_forum(client):
+    from forum_mgmt.forums import services
+
+    user, token = await make_user("maker")
+    org = await services.ensure_organisation("ngo-center", name="NGO Center")
+    await services.join(org, user, Role.ORGANIZER)
+    created = await client.post(
+        "/api/forums",
+        headers=bearer(token),
+        json={
+            "slug": "new-forum",
+            "name": "New Forum",
+            "name_local": "新論壇",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-03-02",
+            "timezone": "Asia/Taipei",
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "draft"
+    assert (await client.get("/api/forums/new-forum")).status_code == 404  # drafts are private
+    published = await client.post("/api/forums/new-forum/publish", headers=bearer(token))
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert (await client.get("/api/forums/new-forum")).status_code == 200
+    patched = await client.patch(
+        "/api/forums/new-forum", headers=bearer(token), json={"capacity": 120, "waitlist": False}
+    )
+    assert (patched.json()["capacity"], patched.json()["waitlist"]) == (120, False)
+
+
+async def test_an_organizer_without_an_organisation_cannot_create_forums(client):
+    _user, token = await make_user("loner")
+    response = await client.post(
+        "/api/forums",
+        headers=bearer(token),
+        json={"slug": "x", "name": "X", "starts_on": "2027-03-01", "ends_on": "2027-03-01"},
+    )
+    assert response.status_code == 403
+    assert await Forum.count() == 0
+
+
+async def test_invalid_bodies_name_the_field(client):
+    _forum, auth = await _organizer()
+    bad_color = await client.post(
+        "/api/forums/tf/tracks", json={"name": "T", "color": "red"}, headers=auth
+    )
+    assert bad_color.status_code == 400
+    assert "color" in str(bad_color.json()["fields"])
+    backwards = await client.post(
+        "/api/forums/tf/sessions",
+        headers=auth,
+        json={
+            "title": "x",
+            "starts_at": "2026-12-05T10:00:00+08:00",
+            "ends_at": "2026-12-05T09:00:00+08:00",
+        },
+    )
+    assert backwards.status_code == 422
+    assert set(backwards.json()["fields"]) == {"ends_at"}
+    naive = await client.post(
+        "/api/forums/tf/sessions",
+        headers=auth,
+        json={"title": "x", "starts_at": "2026-12-05T10:00:00", "ends_at": "2026-12-05T11:00:00"},
+    )
+    assert naive.status_code == 422
+    malformed = await client.post("/api/forums/tf/rooms", content=b"{nope", headers=auth)
+    assert malformed.status_code == 400
+    unknown = await client.post(
+        "/api/forums/tf/rooms", json={"name": "R", "seats": 3}, headers=auth
+    )
+    assert unknown.status_code == 400
+    assert await AgendaSession.count() == 0 and await Room.count() == 0
+
+
+async def _clash_setup(client, auth):
+    hall = (
+        await client.post(
+            "/api/forums/tf/rooms", json={"name": "Hall", "capacity": 50}, headers=auth
+        )
+    ).json()
+    lin = (await client.post("/api/forums/tf/speakers", json={"name": "Lin"}, headers=auth)).json()
+    first = await client.post(
+        "/api/forums/tf/sessions",
+        headers=auth,
+        json={
+            "title": "First",
+            "starts_at": "2026-12-05T09:00:00+08:00",
+            "ends_at": "2026-12-05T10:00:00+08:00",
+            "room_id": hall["id"],
+            "speaker_ids": [lin["id"]],
+        },
+    )
+    assert first.status_code == 201
+    return hall, lin, first.json()
+
+
+async def test_each_clash_kind_answers_409_and_is_saved_only_when_allowed(client):
+    _forum, auth = await _organizer()
+    hall, lin, first = await _clash_setup(client, auth)
+    side = (await client.post("/api/forums/tf/rooms", json={"name": "Side"}, headers=auth)).json()
+    cases = {
+        "room": {"room_id": hall["id"]},
+        "speaker": {"room_id": side["id"], "speaker_ids": [lin["id"]]},
+        "capacity": {
+            "room_id": hall["id"],
+            "capacity": 80,
+            "starts_at": "2026-12-05T11:00:00+08:00",
+            "ends_at": "2026-12-05T12:00:00+08:00",
+        },
+        "outside_forum": {
+            "starts_at": "2026-12-06T09:00:00+08:00",
+            "ends_at": "2026-12-06T10:00:00+08:00",
+        },
+    }
+    for kind, fields in cases.items():
+        body = {
+            "title": f"Clash {kind}",
+            "starts_at": "2026-12-05T09:30:00+08:00",
+            "ends_at": "2026-12-05T10:30:00+08:00",
+            **fields,
+        }
+        refused = await client.post("/api/forums/tf/sessions", json=body, headers=auth)
+        assert refused.status_code == 409, (kind, refused.text)
+        conflicts = refused.json()["conflicts"]
+        assert [c["kind"] for c in conflicts] == [kind]
+        if kind in ("room", "speaker"):
+            assert conflicts[0]["session_id"] == first["id"]
+        assert conflicts[0]["message"]
+        assert await AgendaSession.count().where(AgendaSession.cancelled_at.is_null()) == 1
+        allowed = await client.post(
+            "/api/forums/tf/sessions", json={**body, "allow_conflicts": True}, headers=auth
+        )
+        assert allowed.status_code == 201
+        await client.delete(f"/api/forums/tf/sessions/{allowed.json()['id']}", headers=auth)
+
+
+async def test_moving_a_session_onto_another_is_a_clash(client):
+    _forum, auth = await _organizer()
+    hall, _lin, first = await _clash_setup(client, auth)
+    later = await client.post(
+        "/api/forums/tf/sessions",
+        headers=auth,
+        json={
+            "title": "Later",
+            "starts_at": "2026-12-05T11:00:00+08:00",
+            "ends_at": "2026-12-05T12:00:00+08:00",
+            "room_id": hall["id"],
+        },
+    )
+    moved = await client.patch(
+        f"/api/forums/tf/sessions/{later.json()['id']}",
+        headers=auth,
+        json={"starts_at": "2026-12-05T09:30:00+08:00"},
+    )
+    assert moved.status_code == 409
+    assert moved.json()["conflicts"][0]["session_id"] == first["id"]
+    # a session never clashes with itself
+    itself = await client.patch(
+        f"/api/forums/tf/sessions/{first['id']}", headers=auth, json={"title": "First, renamed"}
+    )
+    assert itself.status_code == 200
+
+
+async def test_deleting_a_room_in_use_is_409(client):
+    _forum, auth = await _organizer()
+    hall, _lin, _first = await _clash_setup(client, auth)
+    response = await client.delete(f"/api/forums/tf/rooms/{hall['id']}", headers=auth)
+    assert response.status_code == 409
+    assert await Room.count() == 1
