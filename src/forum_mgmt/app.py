@@ -5,29 +5,32 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from litestar import Litestar, MediaType, Request, Response, get
+from litestar import Litestar, MediaType, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from forum_mgmt.accounts.auth import AuthMiddleware, bearer_skips_csrf
+from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
 from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
+from forum_mgmt.agenda.workspace import ItemPages, SessionPages
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.language import choose as choose_language
 from forum_mgmt.core.language import language_middleware
+from forum_mgmt.core.sessions import LazySessionConfig
 from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
+from forum_mgmt.forums.guards import requires_role
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
+from forum_mgmt.forums.workspace import ForumWorkspace
 
 log = logging.getLogger("forum_mgmt")
 
@@ -129,15 +132,15 @@ def _csrf(settings) -> DefineMiddleware:
     )
 
     def middleware(app):
-        return bearer_skips_csrf(CSRFMiddleware(app=app, config=config), app)
+        return csrf_only_with_cookies(CSRFMiddleware(app=app, config=config), app)
 
     return DefineMiddleware(middleware)
 
 
 def create_app() -> Litestar:
     settings = get_settings()
-    sessions = ServerSideSessionConfig(
-        key="session",
+    sessions = LazySessionConfig(
+        key=SESSION_COOKIE,
         max_age=12 * 3600,
         secure=settings.production,
         samesite="lax",
@@ -150,7 +153,12 @@ def create_app() -> Litestar:
             ForumAPI,
             AgendaAPI,
             LoginPages,
-            TokenPages,
+            Router(
+                path="/manage",
+                guards=[requires_role],
+                route_handlers=[ForumWorkspace, ItemPages, SessionPages, TokenPages],
+                include_in_schema=False,
+            ),
             healthz,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
         ],

@@ -11,6 +11,7 @@ from forum_mgmt.accounts import services
 from forum_mgmt.core.i18n import _
 
 SESSION_KEY = "user_id"
+SESSION_COOKIE = "session"
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
@@ -33,14 +34,20 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=user, auth="session" if user else None)
 
 
-def bearer_skips_csrf(csrf_app: ASGIApp, plain_app: ASGIApp) -> ASGIApp:
-    """A request authenticated by a bearer token carries no cookie to forge: no CSRF check."""
+def csrf_only_with_cookies(csrf_app: ASGIApp, plain_app: ASGIApp) -> ASGIApp:
+    """CSRF protects what a browser's cookies would authorise, so it is skipped for a
+    request with a bearer token, and for an API call with no session cookie (which then
+    gets its honest 401 from the guard instead of a CSRF 403)."""
 
     async def route(scope: Scope, receive: Receive, send: Send) -> None:
-        for key, value in scope.get("headers", []):
-            if key == b"authorization" and value[:7].lower() == b"bearer ":
-                await plain_app(scope, receive, send)
-                return
-        await csrf_app(scope, receive, send)
+        headers = dict(scope.get("headers", []))
+        bearer = headers.get(b"authorization", b"")[:7].lower() == b"bearer "
+        cookieless_api = scope.get("path", "").startswith("/api/") and (
+            f"{SESSION_COOKIE}=".encode() not in headers.get(b"cookie", b"")
+        )
+        if bearer or cookieless_api:
+            await plain_app(scope, receive, send)
+        else:
+            await csrf_app(scope, receive, send)
 
     return route

@@ -39,6 +39,12 @@ def at(day: dt.date, clock: dt.time, tz: str) -> dt.datetime:
     return dt.datetime.combine(day, clock, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
+def parse_local(text: str, tz: str) -> dt.datetime:
+    """A wall-clock time typed in a form ("2026-12-05T09:00"), in the forum's zone, as UTC."""
+    naive = dt.datetime.fromisoformat(text)
+    return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
 def day_bounds(day: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
     """The UTC instants at which a local day starts and ends."""
     start = dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(tz))

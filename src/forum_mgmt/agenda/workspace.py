@@ -1,0 +1,520 @@
+"""The organizer's workspace for the agenda: rooms, tracks, speakers, sessions, the grid.
+
+Mounted under /manage by app.py (signed in); every page needs the organizer role on the
+forum of its path. Plain forms work without JavaScript; with it, htmx swaps the grid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
+
+from forum_mgmt.agenda import builder, services
+from forum_mgmt.agenda.routes import tracks_css
+from forum_mgmt.agenda.schemas import (
+    RoomIn,
+    RoomPatch,
+    SessionIn,
+    SessionPatch,
+    SpeakerIn,
+    SpeakerPatch,
+    TrackIn,
+    TrackPatch,
+)
+from forum_mgmt.agenda.services import AgendaClash
+from forum_mgmt.agenda.tables import Room, Speaker, Track
+from forum_mgmt.core import time
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.forms import InvalidForm, field_error, parse
+from forum_mgmt.core.i18n import N_, _
+from forum_mgmt.core.templating import pick
+from forum_mgmt.forums.guards import forum_of
+from forum_mgmt.forums.tables import Forum, Role
+
+ORGANIZER = {"role": Role.ORGANIZER}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Rooms, tracks and speakers share one list-and-form page."""
+
+    table: Any
+    create: type[msgspec.Struct]
+    patch: type[msgspec.Struct]
+    add: Any
+    update: Any
+    delete: Any
+    title: str
+    fields: tuple[tuple[str, str, str], ...]  # (name, label, input type)
+
+
+KINDS = {
+    "rooms": Kind(
+        Room,
+        RoomIn,
+        RoomPatch,
+        services.add_room,
+        services.update_room,
+        services.delete_room,
+        N_("Rooms"),
+        (
+            ("name", N_("Name"), "text"),
+            ("name_local", N_("Name in Chinese"), "text"),
+            ("capacity", N_("Seats"), "number"),
+        ),
+    ),
+    "tracks": Kind(
+        Track,
+        TrackIn,
+        TrackPatch,
+        services.add_track,
+        services.update_track,
+        services.delete_track,
+        N_("Tracks"),
+        (
+            ("name", N_("Name"), "text"),
+            ("name_local", N_("Name in Chinese"), "text"),
+            ("color", N_("Colour"), "color"),
+        ),
+    ),
+    "speakers": Kind(
+        Speaker,
+        SpeakerIn,
+        SpeakerPatch,
+        services.add_speaker,
+        services.update_speaker,
+        services.delete_speaker,
+        N_("Speakers"),
+        (
+            ("name", N_("Name"), "text"),
+            ("name_local", N_("Name in Chinese"), "text"),
+            ("title", N_("Job title"), "text"),
+            ("title_local", N_("Job title in Chinese"), "text"),
+            ("organization", N_("Organisation"), "text"),
+            ("organization_local", N_("Organisation in Chinese"), "text"),
+            ("photo_url", N_("Photo address (URL)"), "url"),
+            ("bio", N_("Biography"), "textarea"),
+            ("bio_local", N_("Biography in Chinese"), "textarea"),
+        ),
+    ),
+}
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in KINDS:
+        raise NotFoundException()
+    return KINDS[kind]
+
+
+async def _items(kind: Kind, forum: Forum) -> list:
+    return await kind.table.objects().where(kind.table.forum == forum.id).order_by(kind.table.id)
+
+
+def _as_values(item) -> dict[str, Any]:
+    return {k: v for k, v in item.to_dict().items() if v is not None}
+
+
+class ItemPages(Controller):
+    """/manage/forums/{slug}/rooms | tracks | speakers, and one item each."""
+
+    path = "/forums/{slug:str}/{kind:str}"
+    opt = ORGANIZER
+
+    @get("/")
+    async def listing(self, request: Request, slug: FromPath[str], kind: FromPath[str]) -> Template:
+        spec = _kind(kind)
+        return await _items_page(request, kind, spec, {}, {})
+
+    @post("/", status_code=HTTP_200_OK)
+    async def create(
+        self, request: Request, slug: FromPath[str], kind: FromPath[str]
+    ) -> Template | Redirect:
+        spec, forum = _kind(kind), forum_of(request)
+        form = dict(await request.form())
+        try:
+            await spec.add(forum, parse(spec.create, form))
+        except DomainError as err:
+            return await _items_page(
+                request, kind, spec, form, err.fields or {"form": err.message}, 422
+            )
+        return Redirect(f"/manage/forums/{slug}/{kind}?saved=1", status_code=303)
+
+    @get("/{item_id:int}")
+    async def edit(
+        self, request: Request, slug: FromPath[str], kind: FromPath[str], item_id: FromPath[int]
+    ) -> Template:
+        spec, forum = _kind(kind), forum_of(request)
+        item = (
+            await spec.table.objects()
+            .where((spec.table.id == item_id) & (spec.table.forum == forum.id))
+            .first()
+        )
+        if item is None:
+            raise NotFoundException()
+        return _item_page(forum, kind, spec, item_id, _as_values(item), {})
+
+    @post("/{item_id:int}", status_code=HTTP_200_OK)
+    async def save(
+        self, request: Request, slug: FromPath[str], kind: FromPath[str], item_id: FromPath[int]
+    ) -> Template | Redirect:
+        spec, forum = _kind(kind), forum_of(request)
+        form = dict(await request.form())
+        try:
+            await spec.update(forum, item_id, parse(spec.patch, form))
+        except DomainError as err:
+            if err.status_code == 404:
+                raise
+            return _item_page(
+                forum, kind, spec, item_id, form, err.fields or {"form": err.message}, 422
+            )
+        return Redirect(f"/manage/forums/{slug}/{kind}?saved=1", status_code=303)
+
+    @post("/{item_id:int}/delete", status_code=HTTP_200_OK)
+    async def remove(
+        self, request: Request, slug: FromPath[str], kind: FromPath[str], item_id: FromPath[int]
+    ) -> Template | Redirect:
+        spec, forum = _kind(kind), forum_of(request)
+        try:
+            await spec.delete(forum, item_id)
+        except DomainError as err:
+            if err.status_code == 404:
+                raise
+            return await _items_page(
+                request, kind, spec, {}, {"form": err.message}, err.status_code
+            )
+        return Redirect(f"/manage/forums/{slug}/{kind}", status_code=303)
+
+
+async def _items_page(request, kind, spec, values, errors, status=200) -> Template:
+    forum = forum_of(request)
+    return Template(
+        "manage/items.html",
+        context={
+            "forum": forum,
+            "kind": kind,
+            "spec": spec,
+            "items": await _items(spec, forum),
+            "values": values,
+            "errors": errors,
+            "section": kind,
+        },
+        status_code=status,
+    )
+
+
+def _item_page(forum, kind, spec, item_id, values, errors, status=200) -> Template:
+    return Template(
+        "manage/item.html",
+        context={
+            "forum": forum,
+            "kind": kind,
+            "spec": spec,
+            "item_id": item_id,
+            "values": values,
+            "errors": errors,
+            "section": kind,
+        },
+        status_code=status,
+    )
+
+
+# Sessions ----------------------------------------------------------------------------
+
+SESSION_TEXT = (
+    "title",
+    "title_local",
+    "abstract",
+    "abstract_local",
+    "kind",
+    "language",
+    "room_id",
+    "track_id",
+    "capacity",
+)
+
+
+def session_form(form: dict[str, Any], forum: Forum) -> dict[str, Any]:
+    """The session form's day + local times, in the forum's zone, as API fields."""
+    data: dict[str, Any] = {k: form[k] for k in SESSION_TEXT if k in form}
+    day, start, end = (str(form.get(k) or "").strip() for k in ("day", "start", "end"))
+    errors = {}
+    for name, clock in (("start", start), ("end", end)):
+        try:
+            dt.time.fromisoformat(clock)
+        except ValueError:
+            errors[name] = N_("Give a time such as 09:30.")
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        errors["day"] = N_("Choose a day.")
+    if errors:
+        raise InvalidForm(
+            _("Some fields need attention."), fields={k: _(v) for k, v in errors.items()}
+        )
+    data["starts_at"] = time.parse_local(f"{day}T{start}", forum.timezone).isoformat()
+    data["ends_at"] = time.parse_local(f"{day}T{end}", forum.timezone).isoformat()
+    data["speaker_ids"] = [int(v) for v in form.get("speaker_ids", []) if str(v).isdigit()]
+    data["allow_conflicts"] = form.get("allow_conflicts") in ("on", "true", "1")
+    return data
+
+
+def session_values(view: services.SessionView, tz: str) -> dict[str, Any]:
+    s = view.session
+    start, end = time.local(s.starts_at, tz), time.local(s.ends_at, tz)
+    return {
+        **{
+            k: getattr(s, k)
+            for k in (
+                "title",
+                "title_local",
+                "abstract",
+                "abstract_local",
+                "kind",
+                "language",
+                "capacity",
+            )
+        },
+        "room_id": s.room,
+        "track_id": s.track,
+        "day": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "speaker_ids": [sp.id for sp, _role in view.speakers],
+    }
+
+
+async def _form_multi(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = dict(form)
+    data["speaker_ids"] = form.getall("speaker_ids") if "speaker_ids" in form else []
+    return data
+
+
+class SessionPages(Controller):
+    path = "/forums/{slug:str}"
+    opt = ORGANIZER
+
+    @get("/sessions")
+    async def listing(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        agenda = await services.load_agenda(forum)
+        return Template(
+            "manage/sessions.html",
+            context={"forum": forum, "agenda": agenda, "section": "sessions"},
+        )
+
+    @get("/sessions/new")
+    async def new(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        room: FromQuery[int | None] = None,
+        day: FromQuery[str | None] = None,
+        start: FromQuery[str | None] = None,
+    ) -> Template:
+        forum = forum_of(request)
+        values = {
+            "room_id": room,
+            "day": day or forum.starts_on.isoformat(),
+            "start": start or "09:00",
+            "kind": "talk",
+            "language": "en",
+        }
+        if start:
+            values["end"] = (
+                dt.datetime.combine(forum.starts_on, dt.time.fromisoformat(start))
+                + dt.timedelta(minutes=45)
+            ).strftime("%H:%M")
+        return await _session_page(forum, None, values, {}, [])
+
+    @post("/sessions/new", status_code=HTTP_200_OK)
+    async def create(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        forum = forum_of(request)
+        form = await _form_multi(request)
+        try:
+            data = msgspec.convert(session_form(form, forum), SessionIn, strict=False)
+            await services.add_session(forum, data)
+        except msgspec.ValidationError as err:
+            return await _session_page(forum, None, form, field_error(err), [], 422)
+        except AgendaClash as clash:
+            return await _session_page(
+                forum, None, form, {"form": clash.message}, clash.clashes, 409
+            )
+        except DomainError as err:
+            return await _session_page(
+                forum, None, form, err.fields or {"form": err.message}, [], 422
+            )
+        return Redirect(f"/manage/forums/{slug}/agenda?day={form.get('day')}", status_code=303)
+
+    @get("/sessions/{session_id:int}")
+    async def edit(
+        self, request: Request, slug: FromPath[str], session_id: FromPath[int]
+    ) -> Template:
+        forum = forum_of(request)
+        view = await services.get_session(forum, session_id)
+        return await _session_page(forum, session_id, session_values(view, forum.timezone), {}, [])
+
+    @post("/sessions/{session_id:int}", status_code=HTTP_200_OK)
+    async def save(
+        self, request: Request, slug: FromPath[str], session_id: FromPath[int]
+    ) -> Template | Redirect:
+        forum = forum_of(request)
+        form = await _form_multi(request)
+        try:
+            data = msgspec.convert(session_form(form, forum), SessionPatch, strict=False)
+            await services.update_session(forum, session_id, data)
+        except msgspec.ValidationError as err:
+            return await _session_page(forum, session_id, form, field_error(err), [], 422)
+        except AgendaClash as clash:
+            return await _session_page(
+                forum, session_id, form, {"form": clash.message}, clash.clashes, 409
+            )
+        except DomainError as err:
+            if err.status_code == 404:
+                raise
+            return await _session_page(
+                forum, session_id, form, err.fields or {"form": err.message}, [], 422
+            )
+        return Redirect(f"/manage/forums/{slug}/agenda?day={form.get('day')}", status_code=303)
+
+    @post("/sessions/{session_id:int}/delete")
+    async def remove(
+        self, request: Request, slug: FromPath[str], session_id: FromPath[int]
+    ) -> Redirect:
+        await services.remove_session(forum_of(request), session_id)
+        return Redirect(f"/manage/forums/{slug}/sessions", status_code=303)
+
+    @post("/sessions/check", status_code=HTTP_200_OK)
+    async def check(self, request: Request, slug: FromPath[str]) -> Template:
+        """The clashes a session form would cause, shown while the organizer types (htmx)."""
+        forum = forum_of(request)
+        form = await _form_multi(request)
+        clashes: list = []
+        try:
+            data = session_form(form, forum)
+            clashes = await services.find_clashes(
+                forum,
+                starts_at=dt.datetime.fromisoformat(data["starts_at"]),
+                ends_at=dt.datetime.fromisoformat(data["ends_at"]),
+                room_id=int(data["room_id"]) if str(data.get("room_id") or "").isdigit() else None,
+                speaker_ids=data["speaker_ids"],
+                capacity=int(data["capacity"])
+                if str(data.get("capacity") or "").isdigit()
+                else None,
+                session_id=int(form["session_id"])
+                if str(form.get("session_id") or "").isdigit()
+                else None,
+            )
+        except DomainError:
+            clashes = []
+        return Template("manage/_clashes.html", context={"clashes": clashes})
+
+    @get("/tracks.css", media_type="text/css")
+    async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:
+        return tracks_css(await services.list_tracks(forum_of(request)))
+
+    # The grid ------------------------------------------------------------------------
+
+    @get("/agenda")
+    async def grid(
+        self, request: Request, slug: FromPath[str], day: FromQuery[str | None] = None
+    ) -> Template:
+        forum = forum_of(request)
+        return await _grid_page(request, forum, day, [], None)
+
+    @post("/agenda/move", status_code=HTTP_200_OK)
+    async def move(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        """Move a session to a room and a start time, keeping its length."""
+        forum = forum_of(request)
+        form = dict(await request.form())
+        day = str(form.get("day") or "")
+        try:
+            session_id = int(form["session_id"])
+            view = await services.get_session(forum, session_id)
+            start = time.parse_local(f"{day}T{form.get('start')}", forum.timezone)
+            length = view.session.ends_at - view.session.starts_at
+            room = form.get("room_id")
+            await services.update_session(
+                forum,
+                session_id,
+                SessionPatch(
+                    starts_at=start,
+                    ends_at=start + length,
+                    room_id=int(room) if room and str(room).isdigit() else None,
+                    allow_conflicts=form.get("allow_conflicts") in ("on", "true", "1"),
+                ),
+            )
+        except AgendaClash as clash:
+            return await _grid_page(request, forum, day, clash.clashes, form, 409)
+        except (KeyError, ValueError, DomainError) as err:
+            if isinstance(err, DomainError) and err.status_code == 404:
+                raise
+            message = (
+                err.message
+                if isinstance(err, DomainError)
+                else _("Choose a session, a room and a start time such as 09:30.")
+            )
+            return await _grid_page(request, forum, day, [], form, 422, message)
+        if request.headers.get("hx-request"):
+            return await _grid_page(request, forum, day, [], None)
+        return Redirect(f"/manage/forums/{slug}/agenda?day={day}", status_code=303)
+
+
+async def _session_page(forum, session_id, values, errors, clashes, status=200) -> Template:
+    agenda = await services.load_agenda(forum)
+    speakers = await services.list_speakers(forum)
+    return Template(
+        "manage/session.html",
+        context={
+            "forum": forum,
+            "session_id": session_id,
+            "values": values,
+            "errors": errors,
+            "clashes": clashes,
+            "rooms": agenda.rooms,
+            "tracks": agenda.tracks,
+            "speakers": speakers,
+            "day_options": [
+                (d.isoformat(), time.fmt_date(d, "medium"))
+                for d in builder.forum_days(forum.starts_on, forum.ends_on)
+            ],
+            "room_options": [(r.id, pick(r.name, r.name_local)) for r in agenda.rooms],
+            "track_options": [(t.id, pick(t.name, t.name_local)) for t in agenda.tracks],
+            "section": "sessions",
+        },
+        status_code=status,
+    )
+
+
+async def _grid_page(request, forum, day, clashes, move, status=200, error=None) -> Template:
+    days = builder.forum_days(forum.starts_on, forum.ends_on)
+    try:
+        chosen = dt.date.fromisoformat(day) if day else days[0]
+    except ValueError:
+        chosen = days[0]
+    if chosen not in days:
+        chosen = days[0]
+    agenda = await services.load_agenda(forum)
+    grid = builder.build(agenda, chosen, forum.timezone)
+    template = "manage/_grid.html" if request.headers.get("hx-request") else "manage/agenda.html"
+    return Template(
+        template,
+        context={
+            "forum": forum,
+            "grid": grid,
+            "days": days,
+            "clashes": clashes,
+            "move": move,
+            "error": error,
+            "section": "agenda",
+        },
+        status_code=status,
+    )

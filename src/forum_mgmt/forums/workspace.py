@@ -1,0 +1,127 @@
+"""The organizer's workspace for forums: the list, a new forum, settings, publication.
+
+Mounted under /manage by app.py, whose router signs every request in; `opt["role"]`
+names the role each page needs on the forum of its path.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
+
+from forum_mgmt.core import time
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.forms import parse
+from forum_mgmt.forums import services
+from forum_mgmt.forums.guards import forum_of
+from forum_mgmt.forums.schemas import ForumIn, ForumPatch
+from forum_mgmt.forums.tables import Forum, Role
+
+ORGANIZER = {"role": Role.ORGANIZER}
+CHECKBOXES = ("waitlist", "approval")
+
+
+def _values(forum: Forum) -> dict[str, Any]:
+    """A forum as the settings form shows it: times in the forum's zone."""
+    values = {name: getattr(forum, name) for name in ForumIn.__struct_fields__}
+    for name in ("registration_opens_at", "registration_closes_at"):
+        instant = values[name]
+        values[name] = (
+            time.local(instant, forum.timezone).strftime("%Y-%m-%dT%H:%M") if instant else ""
+        )
+    return values
+
+
+def _with_zone(form: dict[str, Any], tz: str) -> dict[str, Any]:
+    """datetime-local inputs carry no zone: they are in the forum's."""
+    form = dict(form)
+    zone = form.get("timezone") or tz
+    for name in ("registration_opens_at", "registration_closes_at"):
+        value = (form.get(name) or "").strip()
+        if value and time.is_zone(zone) and len(value) == 16:
+            with suppress(ValueError):  # left as typed: validation names the field
+                form[name] = time.parse_local(value, zone).isoformat()
+    return form
+
+
+class ForumWorkspace(Controller):
+    path = "/"
+
+    @get("/", name="manage")
+    async def index(self, request: Request) -> Template:
+        forums = await services.managed_forums(request.user)
+        organisations = await services.organisations_for_new_forums(request.user)
+        return Template(
+            "manage/index.html",
+            context={"forums": forums, "can_create": bool(organisations), "section": "forums"},
+        )
+
+    @get("/forums/new")
+    async def new(self, request: Request) -> Template:
+        organisations = await services.organisations_for_new_forums(request.user)
+        return _new_page(organisations, {"timezone": "Asia/Taipei", "waitlist": True}, {})
+
+    @post("/forums/new", status_code=HTTP_200_OK)
+    async def create(self, request: Request) -> Template | Redirect:
+        form = dict(await request.form())
+        organisations = await services.organisations_for_new_forums(request.user)
+        try:
+            data = parse(ForumIn, _with_zone(form, "Asia/Taipei"), checkboxes=CHECKBOXES)
+            forum = await services.create_forum_by(
+                request.user, data, organisation=form.get("organisation") or None
+            )
+        except DomainError as err:
+            return _new_page(organisations, form, err.fields or {"form": err.message}, 422)
+        return Redirect(f"/manage/forums/{forum.slug}", status_code=303)
+
+    @get("/forums/{slug:str}", opt=ORGANIZER)
+    async def settings(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        return _settings_page(forum, _values(forum), {})
+
+    @post("/forums/{slug:str}", opt=ORGANIZER, status_code=HTTP_200_OK)
+    async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        forum = forum_of(request)
+        form = dict(await request.form())
+        try:
+            data = parse(ForumPatch, _with_zone(form, forum.timezone), checkboxes=CHECKBOXES)
+            await services.update_forum(forum, data)
+        except DomainError as err:
+            return _settings_page(forum, form, err.fields or {"form": err.message}, 422)
+        return Redirect(f"/manage/forums/{slug}?saved=1", status_code=303)
+
+    @post("/forums/{slug:str}/publish", opt=ORGANIZER)
+    async def publish(self, request: Request, slug: FromPath[str]) -> Redirect:
+        await services.publish(forum_of(request))
+        return Redirect(f"/manage/forums/{slug}", status_code=303)
+
+    @post("/forums/{slug:str}/unpublish", opt=ORGANIZER)
+    async def unpublish(self, request: Request, slug: FromPath[str]) -> Redirect:
+        await services.unpublish(forum_of(request))
+        return Redirect(f"/manage/forums/{slug}", status_code=303)
+
+
+def _new_page(organisations, values, errors, status: int = 200) -> Template:
+    return Template(
+        "manage/forum_new.html",
+        context={
+            "organisations": [(o.slug, o.name) for o in organisations],
+            "values": values,
+            "errors": errors,
+            "section": "forums",
+        },
+        status_code=status,
+    )
+
+
+def _settings_page(forum: Forum, values, errors, status: int = 200) -> Template:
+    return Template(
+        "manage/forum_settings.html",
+        context={"forum": forum, "values": values, "errors": errors, "section": "settings"},
+        status_code=status,
+    )
