@@ -181,7 +181,7 @@ class AgendaAPI(Controller):
         self, request: Request, slug: FromPath[str], data: JSONBody[SessionIn]
     ) -> SessionOut:
         forum = forum_of(request)
-        session = await services.add_session(forum, data)
+        session = await services.add_session(forum, data, by=request.user)
         return SessionOut.of(await services.get_session(forum, session.id), forum.timezone)
 
     @patch("/sessions/{item_id:int}", **ORGANIZER)
@@ -193,11 +193,11 @@ class AgendaAPI(Controller):
         data: JSONBody[SessionPatch],
     ) -> SessionOut:
         forum = forum_of(request)
-        await services.update_session(forum, item_id, data)
+        await services.update_session(forum, item_id, data, by=request.user)
         return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)
 
     @delete("/sessions/{item_id:int}", **ORGANIZER)
     async def remove_session(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
-        await services.remove_session(forum_of(request), item_id)
+        await services.remove_session(forum_of(request), item_id, by=request.user)

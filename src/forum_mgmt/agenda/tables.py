@@ -1,6 +1,7 @@
 import enum
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -83,3 +84,15 @@ class SessionSpeaker(Table, tablename="session_speaker"):
     speaker = ForeignKey(references=Speaker, on_delete=OnDelete.cascade, null=False, index=True)
     role = Varchar(length=16, default=SpeakerRole.SPEAKER, choices=SpeakerRole)
     position = Integer(default=0)
+
+
+class AgendaChange(Table, tablename="agenda_change"):
+    """What changed on the agenda, when and by whom: the organizers' audit trail."""
+
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    session = ForeignKey(references=AgendaSession, on_delete=OnDelete.cascade, null=True)
+    user = ForeignKey(references=BaseUser, on_delete=OnDelete.set_null, null=True)
+    action = Varchar(length=16, help_text="added, changed or removed")
+    details = JSON(default=[], help_text="[field, before, after] for each changed field")
+    published = Boolean(default=False, help_text="The forum was public when it changed")
+    created_at = Timestamptz(index=True)

@@ -341,7 +341,7 @@ class SessionPages(Controller):
         form = await _form_multi(request)
         try:
             data = msgspec.convert(session_form(form, forum), SessionIn, strict=False)
-            await services.add_session(forum, data)
+            await services.add_session(forum, data, by=request.user)
         except msgspec.ValidationError as err:
             return await _session_page(forum, None, form, field_error(err), [], 422)
         except AgendaClash as clash:
@@ -370,7 +370,7 @@ class SessionPages(Controller):
         form = await _form_multi(request)
         try:
             data = msgspec.convert(session_form(form, forum), SessionPatch, strict=False)
-            await services.update_session(forum, session_id, data)
+            await services.update_session(forum, session_id, data, by=request.user)
         except msgspec.ValidationError as err:
             return await _session_page(forum, session_id, form, field_error(err), [], 422)
         except AgendaClash as clash:
@@ -389,7 +389,7 @@ class SessionPages(Controller):
     async def remove(
         self, request: Request, slug: FromPath[str], session_id: FromPath[int]
     ) -> Redirect:
-        await services.remove_session(forum_of(request), session_id)
+        await services.remove_session(forum_of(request), session_id, by=request.user)
         return Redirect(f"/manage/forums/{slug}/sessions", status_code=303)
 
     @post("/sessions/check", status_code=HTTP_200_OK)
@@ -416,6 +416,15 @@ class SessionPages(Controller):
         except DomainError:
             clashes = []
         return Template("manage/_clashes.html", context={"clashes": clashes})
+
+    @get("/changes")
+    async def changes(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        changes = await services.list_changes(forum)
+        return Template(
+            "manage/changes.html",
+            context={"forum": forum, "changes": changes, "section": "changes"},
+        )
 
     @get("/tracks.css", media_type="text/css")
     async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:
@@ -451,6 +460,7 @@ class SessionPages(Controller):
                     room_id=int(room) if room and str(room).isdigit() else None,
                     allow_conflicts=form.get("allow_conflicts") in ("on", "true", "1"),
                 ),
+                by=request.user,
             )
         except AgendaClash as clash:
             return await _grid_page(request, forum, day, clash.clashes, form, 409)

@@ -6,7 +6,10 @@ kept as cancelled, so that subscribed calendars learn of both (RFC 5545 SEQUENCE
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
+from piccolo.apps.user.tables import BaseUser
 from piccolo.table import Table
 
 from forum_mgmt.agenda.schemas import (
@@ -20,7 +23,14 @@ from forum_mgmt.agenda.schemas import (
     TrackPatch,
 )
 from forum_mgmt.agenda.services.clashes import AgendaClash, find_clashes
-from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
+from forum_mgmt.agenda.tables import (
+    AgendaChange,
+    AgendaSession,
+    Room,
+    SessionSpeaker,
+    Speaker,
+    Track,
+)
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import Conflict, DomainError, NotFound
@@ -164,7 +174,9 @@ async def delete_speaker(forum: Forum, speaker_id: int) -> None:
 # Sessions ----------------------------------------------------------------------------
 
 
-async def add_session(forum: Forum, data: SessionIn) -> AgendaSession:
+async def add_session(
+    forum: Forum, data: SessionIn, *, by: BaseUser | None = None
+) -> AgendaSession:
     """A session whose room, track and speakers belong to this forum; refused if it clashes
     with the agenda, unless `allow_conflicts` says the organizer accepts that."""
     speakers = _speaker_list(data.speakers, data.speaker_ids)
@@ -186,10 +198,13 @@ async def add_session(forum: Forum, data: SessionIn) -> AgendaSession:
         )
         await session.save()
         await _set_speakers(session, speakers)
+        await _log(forum, session, by, "added", [])
     return session
 
 
-async def update_session(forum: Forum, session_id: int, data: SessionPatch) -> AgendaSession:
+async def update_session(
+    forum: Forum, session_id: int, data: SessionPatch, *, by: BaseUser | None = None
+) -> AgendaSession:
     """Change a session; its sequence moves so that calendars take the change."""
     session = await _get_live_session(forum, session_id)
     fields = _set_fields(data)
@@ -222,22 +237,97 @@ async def update_session(forum: Forum, session_id: int, data: SessionPatch) -> A
             fields.get("capacity", session.capacity),
             session.id,
         )
+    before = {name: getattr(session, name) for name in LOGGED}
     async with transaction():
         fields.update(room=room_id, track=track_id)
         session = await _apply(session, fields, bump=True)
         if speakers is not None:
             await SessionSpeaker.delete().where(SessionSpeaker.session == session.id)
             await _set_speakers(session, speakers)
+        details = [
+            [name, _shown(before[name], forum), _shown(getattr(session, name), forum)]
+            for name in LOGGED
+            if before[name] != getattr(session, name)
+        ]
+        if speakers is not None:
+            names = await Speaker.select(Speaker.name).where(
+                Speaker.id.is_in([sid for sid, _r in speakers] or [0])
+            )
+            details.append(["speakers", "", ", ".join(r["name"] for r in names)])
+        await _log(forum, session, by, "changed", details)
     return session
 
 
-async def remove_session(forum: Forum, session_id: int) -> AgendaSession:
+async def remove_session(
+    forum: Forum, session_id: int, *, by: BaseUser | None = None
+) -> AgendaSession:
     """Take a session off the agenda; it stays as cancelled so that calendars drop it."""
     session = await _get_live_session(forum, session_id)
-    return await _apply(session, {"cancelled_at": time.now()}, bump=True)
+    async with transaction():
+        session = await _apply(session, {"cancelled_at": time.now()}, bump=True)
+        await _log(forum, session, by, "removed", [])
+    return session
 
 
 # Helpers -----------------------------------------------------------------------------
+
+# Session fields whose changes the change log records.
+LOGGED = (
+    "title",
+    "title_local",
+    "kind",
+    "language",
+    "starts_at",
+    "ends_at",
+    "room",
+    "track",
+    "capacity",
+    "abstract",
+    "abstract_local",
+)
+
+
+def _shown(value, forum: Forum) -> str:
+    if isinstance(value, dt.datetime):
+        return time.local(value, forum.timezone).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+async def _log(
+    forum: Forum, session: AgendaSession, by: BaseUser | None, action: str, details: list
+) -> None:
+    if action == "changed" and not details:
+        return
+    await AgendaChange.insert(
+        AgendaChange(
+            forum=forum.id,
+            session=session.id,
+            user=by.id if by else None,
+            action=action,
+            details=details,
+            published=forum.status == "published",
+            created_at=time.now(),
+        )
+    )
+
+
+async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
+    """The newest changes first, with the session's title and the person's name."""
+    return (
+        await AgendaChange.select(
+            AgendaChange.action,
+            AgendaChange.details,
+            AgendaChange.published,
+            AgendaChange.created_at,
+            AgendaChange.session.id.as_alias("session_id"),
+            AgendaChange.session.title.as_alias("title"),
+            AgendaChange.user.username.as_alias("username"),
+        )
+        .where(AgendaChange.forum == forum.id)
+        .order_by(AgendaChange.id, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
 
 
 async def _refuse_clashes(forum, starts_at, ends_at, room_id, speakers, capacity, session_id):

@@ -1,0 +1,240 @@
+"""The workspace as an organizer uses it: forms, errors next to fields, the grid, the log."""
+
+import datetime as dt
+
+from forum_mgmt.agenda.tables import AgendaChange, AgendaSession, Room
+from forum_mgmt.core import time
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.tables import Forum, Role
+from tests.conftest import csrf_token, sign_in
+from tests.factories import DAY, make_forum, make_room, make_session, make_speaker, make_user
+
+
+async def _organizer(client, slug="tf"):
+    forum = await make_forum(slug)
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    return forum, await csrf_token(client)
+
+
+async def test_dashboard_lists_only_my_forums(client):
+    await _organizer(client)
+    await make_forum("not-mine", name="Someone Else's Forum")
+    page = await client.get("/manage")
+    assert "Test Forum" in page.text and "Someone Else" not in page.text
+
+
+async def test_create_a_forum_from_the_form_and_become_its_organizer(client):
+    user, _token = await make_user("maker")
+    org = await forums.ensure_organisation("ngo", name="NGO")
+    await forums.join(org, user, Role.ORGANIZER)
+    await sign_in(client, "maker")
+    token = await csrf_token(client)
+    bad = await client.post(
+        "/manage/forums/new",
+        data={
+            "_csrf_token": token,
+            "slug": "Bad Slug!",
+            "name": "My Forum",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-01-11",
+            "timezone": "Asia/Taipei",
+        },
+    )
+    assert bad.status_code == 422
+    assert 'id="e-slug"' in bad.text and 'value="My Forum"' in bad.text  # kept what was typed
+    good = await client.post(
+        "/manage/forums/new",
+        data={
+            "_csrf_token": token,
+            "slug": "my-forum",
+            "name": "My Forum",
+            "name_local": "我的論壇",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-01-11",
+            "timezone": "Asia/Taipei",
+            "capacity": "80",
+            "waitlist": "on",
+        },
+    )
+    assert good.status_code == 303 and good.headers["location"] == "/manage/forums/my-forum"
+    forum = await Forum.objects().where(Forum.slug == "my-forum").first()
+    assert (forum.name_local, forum.capacity, forum.waitlist, forum.approval) == (
+        "我的論壇",
+        80,
+        True,
+        False,
+    )
+    assert await forums.role_on(user, forum) == Role.ORGANIZER
+
+
+async def test_settings_keep_times_in_the_forums_zone(client):
+    forum, token = await _organizer(client)
+    response = await client.post(
+        f"/manage/forums/{forum.slug}",
+        data={
+            "_csrf_token": token,
+            "name": "Renamed",
+            "starts_on": "2026-12-05",
+            "ends_on": "2026-12-05",
+            "timezone": "Asia/Taipei",
+            "registration_closes_at": "2026-12-04T18:00",
+        },
+    )
+    assert response.status_code == 303
+    row = await Forum.objects().where(Forum.id == forum.id).first()
+    assert row.name == "Renamed"
+    assert row.registration_closes_at == dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC)
+    page = await client.get(f"/manage/forums/{forum.slug}")
+    assert 'value="2026-12-04T18:00"' in page.text
+    bad = await client.post(
+        f"/manage/forums/{forum.slug}",
+        data={
+            "_csrf_token": token,
+            "starts_on": "2026-12-05",
+            "ends_on": "2026-12-01",
+            "timezone": "Mars/Olympus",
+        },
+    )
+    assert bad.status_code == 422
+    assert "e-timezone" in bad.text or "e-ends_on" in bad.text
+
+
+async def test_add_a_room_with_errors_shown_next_to_the_field(client):
+    forum, token = await _organizer(client)
+    bad = await client.post(
+        f"/manage/forums/{forum.slug}/rooms",
+        data={"_csrf_token": token, "name": "", "capacity": "-1"},
+    )
+    assert bad.status_code == 422 and 'class="error" id="e-' in bad.text
+    ok = await client.post(
+        f"/manage/forums/{forum.slug}/rooms",
+        data={"_csrf_token": token, "name": "國際會議廳", "capacity": "300"},
+    )
+    assert ok.status_code == 303
+    assert [r.name for r in await Room.objects()] == ["國際會議廳"]
+
+
+async def test_deleting_a_room_in_use_explains_why(client):
+    forum, token = await _organizer(client)
+    room = await make_room(forum)
+    await make_session(forum, room=room)
+    response = await client.post(
+        f"/manage/forums/{forum.slug}/rooms/{room.id}/delete", data={"_csrf_token": token}
+    )
+    assert response.status_code == 409
+    assert "Sessions are planned in this room" in response.text
+    assert await Room.count() == 1
+
+
+async def test_a_clashing_session_form_shows_the_clash_and_saves_when_accepted(client):
+    forum, token = await _organizer(client)
+    room = await make_room(forum)
+    lin = await make_speaker(forum, "Lin")
+    await make_session(forum, "Existing", room=room, speakers=[lin])
+    form = {
+        "_csrf_token": token,
+        "title": "New",
+        "kind": "talk",
+        "language": "en",
+        "day": DAY.isoformat(),
+        "start": "09:30",
+        "end": "10:30",
+        "room_id": str(room.id),
+        "speaker_ids": [str(lin.id)],
+    }
+    preview = await client.post(f"/manage/forums/{forum.slug}/sessions/check", data=form)
+    assert "is already used by “Existing”" in preview.text
+    assert "Lin is also in “Existing”" in preview.text
+    refused = await client.post(f"/manage/forums/{forum.slug}/sessions/new", data=form)
+    assert refused.status_code == 409 and 'name="allow_conflicts"' in refused.text
+    assert await AgendaSession.count() == 1
+    accepted = await client.post(
+        f"/manage/forums/{forum.slug}/sessions/new", data={**form, "allow_conflicts": "on"}
+    )
+    assert accepted.status_code == 303
+    assert await AgendaSession.count() == 2
+
+
+async def test_move_a_session_on_the_grid_without_javascript(client):
+    forum, token = await _organizer(client)
+    hall, side = await make_room(forum, "Hall"), await make_room(forum, "Side")
+    session = await make_session(forum, "Talk", room=hall, start="09:00", end="09:45")
+    grid = await client.get(f"/manage/forums/{forum.slug}/agenda")
+    assert grid.status_code == 200
+    assert 'rowspan="9"' in grid.text  # 45 minutes of 5-minute rows
+    moved = await client.post(
+        f"/manage/forums/{forum.slug}/agenda/move",
+        data={
+            "_csrf_token": token,
+            "session_id": str(session.id),
+            "room_id": str(side.id),
+            "day": DAY.isoformat(),
+            "start": "14:00",
+        },
+    )
+    assert moved.status_code == 303
+    row = await AgendaSession.objects().first()
+    assert (row.room, row.starts_at, row.ends_at) == (
+        side.id,
+        time.at(DAY, dt.time(14), "Asia/Taipei"),
+        time.at(DAY, dt.time(14, 45), "Asia/Taipei"),
+    )
+
+
+async def test_moving_onto_another_session_asks_first(client):
+    forum, token = await _organizer(client)
+    hall = await make_room(forum, "Hall")
+    await make_session(forum, "Fixed", room=hall, start="09:00", end="10:00")
+    mover = await make_session(forum, "Mover", room=hall, start="11:00", end="12:00")
+    data = {
+        "_csrf_token": token,
+        "session_id": str(mover.id),
+        "room_id": str(hall.id),
+        "day": DAY.isoformat(),
+        "start": "09:30",
+    }
+    refused = await client.post(
+        f"/manage/forums/{forum.slug}/agenda/move", data=data, headers={"hx-request": "true"}
+    )
+    assert refused.status_code == 409
+    assert "Move anyway" in refused.text and "<html" not in refused.text  # an htmx fragment
+    forced = await client.post(
+        f"/manage/forums/{forum.slug}/agenda/move", data={**data, "allow_conflicts": "on"}
+    )
+    assert forced.status_code == 303
+
+
+async def test_the_change_log_says_what_changed_when_and_by_whom(client):
+    forum, token = await _organizer(client)
+    hall, side = await make_room(forum, "Hall"), await make_room(forum, "Side")
+    session = await make_session(forum, "Talk", room=hall, start="09:00", end="09:45")
+    await client.post(
+        f"/manage/forums/{forum.slug}/agenda/move",
+        data={
+            "_csrf_token": token,
+            "session_id": str(session.id),
+            "room_id": str(side.id),
+            "day": DAY.isoformat(),
+            "start": "10:00",
+        },
+    )
+    await client.post(
+        f"/manage/forums/{forum.slug}/sessions/{session.id}/delete", data={"_csrf_token": token}
+    )
+    rows = (
+        await AgendaChange.select(
+            AgendaChange.action, AgendaChange.details, AgendaChange.user.username
+        )
+        .order_by(AgendaChange.id)
+        .output(load_json=True)
+    )
+    assert [(r["action"], r["user.username"]) for r in rows] == [
+        ("added", None),
+        ("changed", "org"),
+        ("removed", "org"),
+    ]
+    assert ["starts_at", "2026-12-05 09:00", "2026-12-05 10:00"] in rows[1]["details"]
+    assert ["room", str(hall.id), str(side.id)] in rows[1]["details"]
+    page = await client.get(f"/manage/forums/{forum.slug}/changes")
+    assert "2026-12-05 10:00" in page.text and ">org<" in page.text
