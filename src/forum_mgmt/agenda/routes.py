@@ -22,14 +22,12 @@ from forum_mgmt.agenda.schemas import (
     TrackOut,
     TrackPatch,
 )
-from forum_mgmt.agenda.tables import Track
 from forum_mgmt.core import time
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.forums.services import get_public_forum
 
 
-def tracks_css(tracks: list[Track]) -> Response[str]:
-    css = "".join(f".track-{t.id}{{--track:{t.color}}}\n" for t in tracks)
+def stylesheet(css: str) -> Response[str]:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=60"})
 
 
@@ -69,7 +67,7 @@ class AgendaPages(Controller):
     async def tracks_css(self, slug: FromPath[str]) -> Response[str]:
         """Track colours as classes, so that pages carry no inline style."""
         forum = await get_public_forum(slug)
-        return tracks_css(await services.list_tracks(forum))
+        return stylesheet(services.track_stylesheet(await services.list_tracks(forum)))
 
     @get("/sessions/{session_id:int}", name="session")
     async def session(self, slug: FromPath[str], session_id: FromPath[int]) -> Template:

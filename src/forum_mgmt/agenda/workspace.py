@@ -18,7 +18,6 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.agenda import builder, services
-from forum_mgmt.agenda.routes import tracks_css
 from forum_mgmt.agenda.schemas import (
     RoomIn,
     RoomPatch,
@@ -428,7 +427,8 @@ class SessionPages(Controller):
 
     @get("/tracks.css", media_type="text/css")
     async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:
-        return tracks_css(await services.list_tracks(forum_of(request)))
+        css = services.track_stylesheet(await services.list_tracks(forum_of(request)))
+        return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=60"})
 
     # The grid ------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from forum_mgmt.agenda.services.reading import (
     list_tracks,
     load_agenda,
     mark_now_and_next,
+    track_stylesheet,
 )
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "load_agenda",
     "mark_now_and_next",
     "remove_session",
+    "track_stylesheet",
     "update_room",
     "update_session",
     "update_speaker",

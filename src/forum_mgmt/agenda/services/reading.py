@@ -145,6 +145,11 @@ async def list_tracks(forum: Forum) -> list[Track]:
     return await Track.objects().where(Track.forum == forum.id).order_by(Track.name)
 
 
+def track_stylesheet(tracks: list[Track]) -> str:
+    """Track colours as CSS classes, so that pages carry no inline style."""
+    return "".join(f".track-{t.id}{{--track:{t.color}}}\n" for t in tracks)
+
+
 async def list_speakers(forum: Forum) -> list[Speaker]:
     return await Speaker.objects().where(Speaker.forum == forum.id).order_by(Speaker.name)
 
