@@ -137,3 +137,22 @@ async def test_openapi_document_lists_the_read_api(client):
         "/api/forums/{slug}/sessions",
         "/api/forums/{slug}/speakers",
     } <= set(paths)
+
+
+async def test_a_draft_is_previewed_by_its_team_only(client):
+    from forum_mgmt.forums.tables import Role
+    from tests.conftest import sign_in
+    from tests.factories import make_user
+
+    draft = await make_forum("draft", publish=False)
+    other = await make_forum("other")
+    await make_user("team", role=Role.STAFF, forum=draft)
+    await make_user("outsider", role=Role.ORGANIZER, forum=other)
+    await sign_in(client, "outsider")
+    assert (await client.get("/forums/draft/agenda")).status_code == 404
+    client.cookies.clear()
+    await sign_in(client, "team")
+    assert (await client.get("/forums/draft/agenda")).status_code == 200
+    assert (await client.get("/api/forums/draft/sessions")).status_code == 200
+    listing = await client.get("/")
+    assert "/forums/draft" not in listing.text  # still not listed for the public

@@ -41,12 +41,13 @@ class AgendaPages(Controller):
     @get("/agenda", name="agenda")
     async def agenda(
         self,
+        request: Request,
         slug: FromPath[str],
         room: FromQuery[str | None] = None,
         track: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
     ) -> Template:
-        forum = await get_public_forum(slug)
+        forum = await get_public_forum(slug, viewer=request.user)
         agenda = await services.load_agenda(forum)
         services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
         room_id, track_id = _int_or_none(room), _int_or_none(track)
@@ -64,26 +65,30 @@ class AgendaPages(Controller):
         )
 
     @get("/tracks.css", name="tracks_css", media_type="text/css")
-    async def tracks_css(self, slug: FromPath[str]) -> Response[str]:
+    async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:
         """Track colours as classes, so that pages carry no inline style."""
-        forum = await get_public_forum(slug)
+        forum = await get_public_forum(slug, viewer=request.user)
         return stylesheet(services.track_stylesheet(await services.list_tracks(forum)))
 
     @get("/sessions/{session_id:int}", name="session")
-    async def session(self, slug: FromPath[str], session_id: FromPath[int]) -> Template:
-        forum = await get_public_forum(slug)
+    async def session(
+        self, request: Request, slug: FromPath[str], session_id: FromPath[int]
+    ) -> Template:
+        forum = await get_public_forum(slug, viewer=request.user)
         view = await services.get_session(forum, session_id)
         return Template("agenda/session.html", context={"forum": forum, "view": view})
 
     @get("/speakers", name="speakers")
-    async def speakers(self, slug: FromPath[str]) -> Template:
-        forum = await get_public_forum(slug)
+    async def speakers(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = await get_public_forum(slug, viewer=request.user)
         speakers = await services.list_speakers(forum)
         return Template("agenda/speakers.html", context={"forum": forum, "speakers": speakers})
 
     @get("/speakers/{speaker_id:int}", name="speaker")
-    async def speaker(self, slug: FromPath[str], speaker_id: FromPath[int]) -> Template:
-        forum = await get_public_forum(slug)
+    async def speaker(
+        self, request: Request, slug: FromPath[str], speaker_id: FromPath[int]
+    ) -> Template:
+        forum = await get_public_forum(slug, viewer=request.user)
         speaker, sessions = await services.get_speaker(forum, speaker_id)
         return Template(
             "agenda/speaker.html",
@@ -96,14 +101,14 @@ class AgendaAPI(Controller):
     tags = ("agenda",)
 
     @get("/sessions")
-    async def list_sessions(self, slug: FromPath[str]) -> list[SessionOut]:
-        forum = await get_public_forum(slug)
+    async def list_sessions(self, request: Request, slug: FromPath[str]) -> list[SessionOut]:
+        forum = await get_public_forum(slug, viewer=request.user)
         agenda = await services.load_agenda(forum)
         return [SessionOut.of(v, forum.timezone) for v in agenda.sessions]
 
     @get("/speakers")
-    async def list_speakers(self, slug: FromPath[str]) -> list[SpeakerOut]:
-        forum = await get_public_forum(slug)
+    async def list_speakers(self, request: Request, slug: FromPath[str]) -> list[SpeakerOut]:
+        forum = await get_public_forum(slug, viewer=request.user)
         return [SpeakerOut.of(sp) for sp in await services.list_speakers(forum)]
 
     # Organizer writes on a forum's rooms, tracks, speakers and sessions.

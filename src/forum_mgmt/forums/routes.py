@@ -21,8 +21,8 @@ class ForumPages(Controller):
         return Template("forums/index.html", context={"forums": forums})
 
     @get("/forums/{slug:str}", name="forum")
-    async def forum(self, slug: FromPath[str]) -> Template:
-        forum = await services.get_public_forum(slug)
+    async def forum(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = await services.get_public_forum(slug, viewer=request.user)
         agenda = await agenda_services.load_agenda(forum)
         agenda_services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
         highlights = [v for v in agenda.sessions if v.session.kind in ("opening", "keynote")]
@@ -46,8 +46,8 @@ class ForumAPI(Controller):
         return [ForumOut.of(f) for f in await services.list_public_forums()]
 
     @get("/{slug:str}")
-    async def get_forum(self, slug: FromPath[str]) -> ForumOut:
-        return ForumOut.of(await services.get_public_forum(slug))
+    async def get_forum(self, request: Request, slug: FromPath[str]) -> ForumOut:
+        return ForumOut.of(await services.get_public_forum(slug, viewer=request.user))
 
     # Organizer writes: a bearer token or the signed-in session, with the role.
 

@@ -39,14 +39,14 @@ async def list_public_forums() -> list[Forum]:
     return upcoming + past
 
 
-async def get_public_forum(slug: str) -> Forum:
-    """The published forum with this slug; a draft is as unknown to the public as no forum."""
-    forum = (
-        await Forum.objects()
-        .where((Forum.slug == slug) & (Forum.status == ForumStatus.PUBLISHED))
-        .first()
-    )
-    if forum is None:
+async def get_public_forum(slug: str, *, viewer: BaseUser | None = None) -> Forum:
+    """The published forum with this slug; a draft is as unknown to the public as no forum,
+    but its own team (the `viewer` with a role on it) may preview it."""
+    forum = await Forum.objects().where(Forum.slug == slug).first()
+    if forum is None or (
+        forum.status != ForumStatus.PUBLISHED
+        and (viewer is None or await role_on(viewer, forum) is None)
+    ):
         raise NotFound(_("There is no forum at this address."))
     return forum
 
