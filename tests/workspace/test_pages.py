@@ -141,6 +141,8 @@ async def test_a_clashing_session_form_shows_the_clash_and_saves_when_accepted(c
         "start": "09:30",
         "end": "10:30",
         "room_id": str(room.id),
+        "track_id": "",
+        "capacity": "",
         "speaker_ids": [str(lin.id)],
     }
     preview = await client.post(f"/manage/forums/{forum.slug}/sessions/check", data=form)

@@ -242,7 +242,10 @@ SESSION_TEXT = (
 
 def session_form(form: dict[str, Any], forum: Forum) -> dict[str, Any]:
     """The session form's day + local times, in the forum's zone, as API fields."""
-    data: dict[str, Any] = {k: form[k] for k in SESSION_TEXT if k in form}
+    data: dict[str, Any] = {k: str(form[k]).strip() for k in SESSION_TEXT if k in form}
+    for name in ("room_id", "track_id", "capacity"):
+        if data.get(name) == "":
+            data[name] = None  # "—" chosen, or left blank
     day, start, end = (str(form.get(k) or "").strip() for k in ("day", "start", "end"))
     errors = {}
     for name, clock in (("start", start), ("end", end)):
