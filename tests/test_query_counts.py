@@ -54,3 +54,36 @@ async def test_page_query_count_does_not_grow_with_the_forum(client, count_queri
         counts.append(count_queries.count)
     assert counts[0] == counts[1], count_queries.queries
     assert counts[0] <= 6
+
+
+WORKSPACE = [
+    "/manage",
+    "/manage/forums/{slug}",
+    "/manage/forums/{slug}/agenda",
+    "/manage/forums/{slug}/sessions",
+    "/manage/forums/{slug}/sessions/{session}",
+    "/manage/forums/{slug}/speakers",
+    "/manage/forums/{slug}/rooms",
+    "/manage/forums/{slug}/changes",
+]
+
+
+@pytest.mark.parametrize("page", WORKSPACE)
+async def test_workspace_query_count_does_not_grow_with_the_forum(client, count_queries, page):
+    from forum_mgmt.forums import services as forums
+    from forum_mgmt.forums.tables import Role
+    from tests.conftest import sign_in
+    from tests.factories import make_user
+
+    user, _token = await make_user("org")
+    await sign_in(client, "org")
+    counts = []
+    for n in (1, 3):
+        forum, sessions, _speakers = await _forum_with(n)
+        await forums.grant(forum, user, Role.ORGANIZER)
+        count_queries.count = 0
+        url = page.format(slug=forum.slug, session=sessions[0].id)
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1], count_queries.queries
