@@ -19,6 +19,14 @@ from forum_mgmt.agenda.services.editing import (
     update_speaker,
     update_track,
 )
+from forum_mgmt.agenda.services.importing import (
+    Imported,
+    ImportPlan,
+    ImportRefused,
+    ImportRow,
+    apply,
+    preview,
+)
 from forum_mgmt.agenda.services.reading import (
     Agenda,
     Day,
@@ -31,19 +39,31 @@ from forum_mgmt.agenda.services.reading import (
     load_agenda,
     mark_now_and_next,
 )
+from forum_mgmt.agenda.services.spreadsheet import (
+    ImportTooLarge,
+    InvalidImport,
+    template_csv,
+)
 
 __all__ = [
     "Agenda",
     "AgendaClash",
     "Clash",
     "Day",
+    "ImportPlan",
+    "ImportRefused",
+    "ImportRow",
+    "ImportTooLarge",
+    "Imported",
     "InvalidAgendaItem",
+    "InvalidImport",
     "InvalidSession",
     "SessionView",
     "add_room",
     "add_session",
     "add_speaker",
     "add_track",
+    "apply",
     "delete_room",
     "delete_speaker",
     "delete_track",
@@ -57,7 +77,9 @@ __all__ = [
     "list_tracks",
     "load_agenda",
     "mark_now_and_next",
+    "preview",
     "remove_session",
+    "template_csv",
     "update_room",
     "update_session",
     "update_speaker",
