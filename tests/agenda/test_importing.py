@@ -124,6 +124,7 @@ async def test_wrong_encoding_empty_and_unknown_files_are_refused_clearly():
         "ünknown".encode("latin-1") + b",x\r\n1,2": "invalid_import",
         b"": "invalid_import",
         BOM + b"\r\n  \r\n": "invalid_import",
+        b",,,\r\n;;\r\n": "invalid_import",
         b"name\r\n": "invalid_import",  # a header but no rows
         b"colour,size\r\nred,2": "invalid_import",
         b"\x89PNG\r\n\x1a\n\x00\x00": "invalid_import",
@@ -166,7 +167,7 @@ async def test_sessions_file_references_rooms_tracks_and_speakers_by_name():
         "Title,中文標題,Day,Start,End,Room,Track,Kind,Language,Speakers,Capacity",
         "Opening,開幕,2026-12-05,09:00,09:30,大廳,Diplomacy,Opening,en+zh-TW,林美華,",
         "Panel,座談,2026-12-05,10:00,11:00,Main Hall,,panel,en,Lin Mei-hua、Chen Wei;Ann Wu,",
-        "Workshop,,2026-12-05,9:00,9:45,,,workshop,zh-TW,Chen Wei,20",
+        "Workshop,,2026-12-05,9:00,9:45,,,workshop,zh-tw,Chen Wei,20",
         bom=True,
     )
     plan = await services.preview(forum, data)

@@ -47,6 +47,7 @@ async def test_organizer_uploads_previews_and_imports_speakers(client):
     assert preview.status_code == 200
     assert '<tr id="row-2" data-status="ok">' in preview.text
     assert "林美華" in preview.text
+    assert '<th scope="col">Organisation</th>' in preview.text
     assert await Speaker.count() == 0
 
     fields = confirm_fields(preview.text)

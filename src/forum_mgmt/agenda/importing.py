@@ -110,7 +110,7 @@ def _preview_page(
         context={
             "forum": forum,
             "plan": plan,
-            "labels": LABELS,
+            "labels": LABELS[plan.kind],
             "content": base64.urlsafe_b64encode(data).decode(),
             "error": error,
             "section": "import",

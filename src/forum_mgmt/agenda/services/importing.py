@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import cast
 
 import msgspec
@@ -30,6 +32,7 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
 
 _NAME_SEPARATORS = re.compile(r"\s*[;；、\n]\s*")
+_LANGUAGES = {"en": "en", "zh-tw": "zh-TW", "en+zh-tw": "en+zh-TW"}
 # the API's field names as the file's columns
 _COLUMN_OF = {
     "starts_at": "start",
@@ -125,9 +128,9 @@ async def apply(
         for row in plan.rows:
             ids = [added[who] if isinstance(who, str) else who for who, _n in row.speakers]
             data = cast(SessionIn, row.data)
+            # The plan checked every clash (agenda and rows) in this transaction: not again.
             await add_session(
-                forum,
-                msgspec.structs.replace(data, speaker_ids=ids, allow_conflicts=allow_conflicts),
+                forum, msgspec.structs.replace(data, speaker_ids=ids, allow_conflicts=True)
             )
         return Imported(plan.kind, len(plan.rows), len(added))
 
@@ -186,7 +189,9 @@ class _Known:
     rooms: dict[str, list[int]]
     tracks: dict[str, list[int]]
     speakers: dict[str, list[int]]
-    sessions: set[tuple[str, dt.datetime]]
+    sessions: set[tuple[str, dt.datetime]]  # (title, start): an import run twice
+    starts: list[dt.datetime]  # of the live sessions, in order
+    reach: list[dt.datetime]  # the latest end among the sessions up to each start
 
 
 def _by_name(rows: list[dict]) -> dict[str, list[int]]:
@@ -205,14 +210,21 @@ async def _load(forum: Forum) -> _Known:
     speakers = await Speaker.select(Speaker.id, Speaker.name, Speaker.name_local).where(
         Speaker.forum == forum.id
     )
-    live = await AgendaSession.select(AgendaSession.title, AgendaSession.starts_at).where(
-        (AgendaSession.forum == forum.id) & AgendaSession.cancelled_at.is_null()
+    live = (
+        await AgendaSession.select(
+            AgendaSession.title, AgendaSession.starts_at, AgendaSession.ends_at
+        )
+        .where((AgendaSession.forum == forum.id) & AgendaSession.cancelled_at.is_null())
+        .order_by(AgendaSession.starts_at)
     )
+    ends = [s["ends_at"] for s in live]
     return _Known(
         _by_name(rooms),
         _by_name(tracks),
         _by_name(speakers),
         {(_key(s["title"]), s["starts_at"]) for s in live},
+        [s["starts_at"] for s in live],
+        list(accumulate(ends, max)),
     )
 
 
@@ -253,7 +265,8 @@ async def _plan_sessions(forum: Forum, plan: ImportPlan) -> None:
     plan.new_speakers = list(new_speakers.values())
     good = [r for r in plan.rows if r.data is not None and not r.errors]
     for row in good:
-        row.clashes = await _clashes_with_agenda(forum, row.data)  # type: ignore[arg-type]
+        if _may_clash(forum, known, cast(SessionIn, row.data)):
+            row.clashes = await _clashes_with_agenda(forum, cast(SessionIn, row.data))
     _clashes_between_rows(good)
 
 
@@ -264,7 +277,7 @@ def _session_fields(forum: Forum, values: dict[str, str]) -> tuple[dict, dict[st
     if values.get("kind"):
         data["kind"] = values["kind"].lower()
     if values.get("language"):
-        data["language"] = values["language"]
+        data["language"] = _LANGUAGES.get(values["language"].lower(), values["language"])
     errors: dict[str, str] = {}
     try:
         day = dt.date.fromisoformat(values.get("day", "").replace("/", "-"))
@@ -292,6 +305,17 @@ def _unknown(col: str, found: int) -> str:
     if found:
         return _("Several tracks have this name: rename one of them.")
     return _("No track has this name: add the track first.")
+
+
+def _may_clash(forum: Forum, known: _Known, data: SessionIn) -> bool:
+    """Whether find_clashes could find anything: a file of 2,000 rows for a free day, or an
+    empty agenda, then costs no query per row. find_clashes alone decides what clashes."""
+    first, _end = time.day_bounds(forum.starts_on, forum.timezone)
+    _start, last = time.day_bounds(forum.ends_on, forum.timezone)
+    if data.capacity is not None or data.starts_at < first or data.ends_at > last:
+        return True
+    before_end = bisect_left(known.starts, data.ends_at)  # sessions starting before it ends
+    return before_end > 0 and known.reach[before_end - 1] > data.starts_at
 
 
 async def _clashes_with_agenda(forum: Forum, data: SessionIn) -> list[Clash]:

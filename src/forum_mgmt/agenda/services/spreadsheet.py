@@ -53,8 +53,9 @@ SESSION_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 COLUMNS = {"speakers": SPEAKER_COLUMNS, "sessions": SESSION_COLUMNS}
 REQUIRED = {"speakers": ("name",), "sessions": ("title", "day", "start", "end")}
-LABELS = {name: label for cols in COLUMNS.values() for name, (_a, label) in cols.items()}
-LABELS["title"] = N_("Title")
+LABELS = {
+    kind: {name: label for name, (_a, label) in cols.items()} for kind, cols in COLUMNS.items()
+}
 MULTILINE = {"bio", "bio_local", "abstract", "abstract_local"}
 
 # C0/C1 controls and the bidirectional overrides that can disguise a name.
@@ -87,7 +88,7 @@ def read_sheet(data: bytes, kind: str | None = None) -> Sheet:
     if missing:
         raise InvalidImport(
             _("The file lacks a column: %(columns)s.")
-            % {"columns": ", ".join(_(LABELS[c]) for c in missing)}
+            % {"columns": ", ".join(_(LABELS[kind][c]) for c in missing)}
         )
     rows = [
         (
@@ -144,6 +145,8 @@ def _read(data: bytes, kind: str | None) -> tuple[str, list[str], list[tuple[int
     except csv.Error:
         raise InvalidImport(_("The file is not a CSV file the import can read.")) from None
     numbered = [(n, r) for n, r in enumerate(records, start=1) if any(c.strip() for c in r)]
+    if not numbered:
+        raise InvalidImport(_("The file is empty."))
     (_n, header), body = numbered[0], numbered[1:]
     if not body:
         raise InvalidImport(_("The file has a header but no rows."))
