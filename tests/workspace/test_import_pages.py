@@ -4,6 +4,7 @@ import codecs
 import re
 from html import unescape
 
+from forum_mgmt.agenda.services.spreadsheet import MAX_BYTES
 from forum_mgmt.agenda.tables import AgendaSession, Speaker
 from forum_mgmt.forums.tables import Role
 from tests.conftest import csrf_token, sign_in
@@ -156,3 +157,24 @@ async def test_staff_gets_403_and_anonymous_goes_to_login(client):
         )
         assert response.status_code == 403, path
     assert await Speaker.count() == 0
+
+
+async def test_cells_are_shown_escaped(client):
+    await organizer(client)
+    preview = await upload(client, b"name,title\r\n<script>alert(1)</script>,Dr\r\n")
+    assert "<script>alert(1)</script>" not in preview.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview.text
+
+
+async def test_a_file_near_the_size_limit_goes_through_preview_and_apply(client):
+    await organizer(client)
+    bio = "x" * 440
+    rows = "".join(f"Speaker {i},{bio}\r\n" for i in range(2000))
+    data = f"name,bio\r\n{rows}".encode()
+    assert 0.85 * MAX_BYTES < len(data) <= MAX_BYTES
+    fields = confirm_fields((await upload(client, data)).text)
+    done = await client.post(
+        "/manage/forums/tf/import/apply", data={"_csrf_token": await csrf_token(client), **fields}
+    )
+    assert done.headers["location"] == "/manage/forums/tf/speakers?imported=2000"
+    assert await Speaker.count() == 2000
