@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
 from forum_mgmt.accounts.routes import LoginPages, TokenPages
+from forum_mgmt.agenda.importing import ImportPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
 from forum_mgmt.core import db, i18n
@@ -156,7 +157,7 @@ def create_app() -> Litestar:
             Router(
                 path="/manage",
                 guards=[requires_role],
-                route_handlers=[ForumWorkspace, ItemPages, SessionPages, TokenPages],
+                route_handlers=[ForumWorkspace, ItemPages, SessionPages, ImportPages, TokenPages],
                 include_in_schema=False,
             ),
             healthz,

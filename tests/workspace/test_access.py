@@ -36,6 +36,11 @@ PAGES = [  # (method, path)
     ("POST", "/manage/forums/{slug}/tracks/{track}/delete"),
     ("GET", "/manage/forums/{slug}/speakers"),
     ("POST", "/manage/forums/{slug}/speakers/{speaker}"),
+    ("GET", "/manage/forums/{slug}/import"),
+    ("GET", "/manage/forums/{slug}/import/template-speakers.csv"),
+    ("GET", "/manage/forums/{slug}/import/template-sessions.csv"),
+    ("POST", "/manage/forums/{slug}/import/preview"),
+    ("POST", "/manage/forums/{slug}/import/apply"),
 ]
 API = [  # (method, path, json)
     ("PATCH", "/api/forums/{slug}", {"capacity": 10}),

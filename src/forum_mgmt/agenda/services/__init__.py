@@ -20,6 +20,14 @@ from forum_mgmt.agenda.services.editing import (
     update_speaker,
     update_track,
 )
+from forum_mgmt.agenda.services.importing import (
+    Imported,
+    ImportPlan,
+    ImportRefused,
+    ImportRow,
+    apply,
+    preview,
+)
 from forum_mgmt.agenda.services.reading import (
     Agenda,
     Day,
@@ -33,19 +41,31 @@ from forum_mgmt.agenda.services.reading import (
     mark_now_and_next,
     track_stylesheet,
 )
+from forum_mgmt.agenda.services.spreadsheet import (
+    ImportTooLarge,
+    InvalidImport,
+    template_csv,
+)
 
 __all__ = [
     "Agenda",
     "AgendaClash",
     "Clash",
     "Day",
+    "ImportPlan",
+    "ImportRefused",
+    "ImportRow",
+    "ImportTooLarge",
+    "Imported",
     "InvalidAgendaItem",
+    "InvalidImport",
     "InvalidSession",
     "SessionView",
     "add_room",
     "add_session",
     "add_speaker",
     "add_track",
+    "apply",
     "delete_room",
     "delete_speaker",
     "delete_track",
@@ -60,7 +80,9 @@ __all__ = [
     "list_tracks",
     "load_agenda",
     "mark_now_and_next",
+    "preview",
     "remove_session",
+    "template_csv",
     "track_stylesheet",
     "update_room",
     "update_session",
