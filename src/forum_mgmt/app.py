@@ -19,6 +19,7 @@ from forum_mgmt.core.language import choose as choose_language
 from forum_mgmt.core.language import language_middleware
 from forum_mgmt.core.settings import ROOT
 from forum_mgmt.core.templating import template_config
+from forum_mgmt.exports.routes import ExportRoutes
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
 
 log = logging.getLogger("forum_mgmt")
@@ -113,6 +114,7 @@ def create_app() -> Litestar:
             AgendaPages,
             ForumAPI,
             AgendaAPI,
+            ExportRoutes,
             healthz,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
         ],

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from forum_mgmt.agenda import services
 from forum_mgmt.agenda.schemas import SessionOut, SpeakerOut
 from forum_mgmt.core import time
+from forum_mgmt.core.errors import NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums.services import get_public_forum
 
 
@@ -41,6 +44,7 @@ class AgendaPages(Controller):
                 "agenda": agenda,
                 "days": agenda.days(forum.timezone),
                 "chosen": {"room": room_id, "track": track_id, "language": language or ""},
+                "links": export_services.calendar_links(forum),
             },
         )
 
@@ -52,11 +56,24 @@ class AgendaPages(Controller):
         css = "".join(f".track-{t.id}{{--track:{t.color}}}\n" for t in tracks)
         return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=300"})
 
-    @get("/sessions/{session_id:int}", name="session")
-    async def session(self, slug: FromPath[str], session_id: FromPath[int]) -> Template:
+    # One handler for `/sessions/12` and `/sessions/12.ics`: Litestar routes one parameter
+    # per path segment, and an int and a str parameter there would shadow each other.
+    @get("/sessions/{ref:str}", name="session")
+    async def session(
+        self, request: Request, slug: FromPath[str], ref: FromPath[str]
+    ) -> Template | Response[bytes]:
+        number, dot, extension = ref.partition(".")
+        if not number.isdigit() or (dot and extension != "ics"):
+            raise NotFound(_("This session is not on the agenda."))
         forum = await get_public_forum(slug)
-        view = await services.get_session(forum, session_id)
-        return Template("agenda/session.html", context={"forum": forum, "view": view})
+        if extension == "ics":
+            rendered = await export_services.session_calendar(forum, int(number))
+            return export_services.respond(rendered, request.headers)
+        view = await services.get_session(forum, int(number))
+        links = export_services.calendar_links(forum, view)
+        return Template(
+            "agenda/session.html", context={"forum": forum, "view": view, "links": links}
+        )
 
     @get("/speakers", name="speakers")
     async def speakers(self, slug: FromPath[str]) -> Template:

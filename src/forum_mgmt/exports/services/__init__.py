@@ -1,0 +1,95 @@
+"""Exports of a forum: calendar feeds, schedule files, and the forum as one JSON file.
+
+Feeds are built once per change of the agenda (see cache.py) and answered with ETag and
+Last-Modified, so that polling calendars and schedule apps cost one small query.
+"""
+
+from __future__ import annotations
+
+from forum_mgmt.agenda import services as agenda_services
+from forum_mgmt.core import i18n
+from forum_mgmt.core.errors import NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.exports.services import ical, schedule
+from forum_mgmt.exports.services.cache import Rendered, is_fresh, respond
+from forum_mgmt.exports.services.links import calendar_links
+from forum_mgmt.exports.services.transfer import (
+    InvalidForumFile,
+    export_forum,
+    import_forum,
+)
+from forum_mgmt.forums.tables import Forum
+
+from . import cache
+
+CALENDAR = "text/calendar; charset=utf-8"
+
+__all__ = [
+    "InvalidForumFile",
+    "Rendered",
+    "agenda_calendar",
+    "calendar_links",
+    "export_forum",
+    "import_forum",
+    "is_fresh",
+    "respond",
+    "schedule_file",
+    "session_calendar",
+]
+
+
+async def agenda_calendar(
+    forum: Forum, *, track: int | None = None, room: int | None = None
+) -> Rendered:
+    """The forum's agenda as a feed, removed sessions kept as cancelled; one track or room."""
+
+    async def build() -> bytes:
+        agenda = await agenda_services.load_agenda(forum, include_cancelled=True)
+        name = ical.both(forum.name, forum.name_local)
+        views = agenda.sessions
+        if track is not None:
+            chosen = next((t for t in agenda.tracks if t.id == track), None)
+            if chosen is None:
+                raise NotFound(_("No such track in this forum."))
+            views = [v for v in views if v.session.track == track]
+            name = f"{name} · {ical.both(chosen.name, chosen.name_local)}"
+        if room is not None:
+            chosen = next((r for r in agenda.rooms if r.id == room), None)
+            if chosen is None:
+                raise NotFound(_("No such room in this forum."))
+            views = [v for v in views if v.session.room == room]
+            name = f"{name} · {ical.both(chosen.name, chosen.name_local)}"
+        return ical.calendar(forum, views, name=name, refresh=True)
+
+    variant = ("agenda.ics", track, room, i18n.current())
+    return await cache.cached(
+        forum, variant, build, media_type=CALENDAR, filename=f"{forum.slug}.ics"
+    )
+
+
+async def session_calendar(forum: Forum, session_id: int) -> Rendered:
+    """One session as a calendar file; a removed session answers as cancelled."""
+
+    async def build() -> bytes:
+        agenda = await agenda_services.load_agenda(forum, include_cancelled=True)
+        view = next((v for v in agenda.sessions if v.id == session_id), None)
+        if view is None:
+            raise NotFound(_("This session is not on the agenda."))
+        name = ical.both(view.session.title, view.session.title_local)
+        return ical.calendar(forum, [view], name=name, refresh=False)
+
+    variant = ("session.ics", session_id, i18n.current())
+    return await cache.cached(
+        forum, variant, build, media_type=CALENDAR, filename=f"{forum.slug}-{session_id}.ics"
+    )
+
+
+async def schedule_file(forum: Forum, fmt: str) -> Rendered:
+    """The published agenda as frab XML (`xml`) or C3VOC JSON (`json`)."""
+    render = {"xml": schedule.schedule_xml, "json": schedule.schedule_json}[fmt]
+
+    async def build() -> bytes:
+        return render(forum, await agenda_services.load_agenda(forum))
+
+    media_type = {"xml": "application/xml; charset=utf-8", "json": "application/json"}[fmt]
+    return await cache.cached(forum, ("schedule", fmt), build, media_type=media_type)

@@ -1,0 +1,125 @@
+"""Build each export once per change of the agenda, not once per request.
+
+A rendered export is kept in this process under (forum, variant) together with the
+agenda's fingerprint: one cheap query (the newest session change and the number of
+sessions) plus the forum's own `updated_at`. Every edit of the agenda moves one of them
+(the editing services bump a session's `updated_at` whenever its published form
+changes), so each worker finds out by itself, with no shared state, that its copy is
+stale. The fingerprint is also the ETag, so all workers answer 304 alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from importlib.metadata import version
+
+from litestar import Response
+from litestar.datastructures import Headers
+from piccolo.query.functions.aggregate import Count, Max
+
+from forum_mgmt.agenda.tables import AgendaSession
+from forum_mgmt.core import time
+from forum_mgmt.forums.tables import Forum
+
+MAX_ENTRIES = 256
+# A new release may render differently: clients must not keep the old copy.
+RELEASE = version("forum-mgmt")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    media_type: str
+    etag: str
+    last_modified: dt.datetime
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    text: str
+    last_modified: dt.datetime
+
+
+_entries: OrderedDict[tuple, tuple[str, Rendered]] = OrderedDict()
+
+
+def clear() -> None:
+    _entries.clear()
+
+
+def _instant(value) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands aggregates back as text
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=time.UTC)
+
+
+async def fingerprint(forum: Forum) -> Fingerprint:
+    """What every export of this forum depends on, in one query."""
+    row = (
+        await AgendaSession.select(
+            Max(AgendaSession.updated_at, alias="last"), Count(alias="sessions")
+        ).where(AgendaSession.forum == forum.id)
+    )[0]
+    last = max(filter(None, (_instant(row["last"]), forum.updated_at)))
+    text = f"{forum.id}|{forum.slug}|{forum.updated_at.isoformat()}|{row['sessions']}|{last}"
+    return Fingerprint(text, last)
+
+
+async def cached(
+    forum: Forum,
+    variant: Hashable,
+    build: Callable[[], Awaitable[bytes]],
+    *,
+    media_type: str,
+    filename: str = "",
+) -> Rendered:
+    """The export `variant` of this forum, built again only when the agenda has changed."""
+    fp = await fingerprint(forum)
+    key = (forum.id, variant)
+    hit = _entries.get(key)
+    if hit is not None and hit[0] == fp.text:
+        _entries.move_to_end(key)
+        return hit[1]
+    body = await build()
+    tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{fp.text}".encode()).hexdigest()[:32]
+    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename)
+    _entries[key] = (fp.text, rendered)
+    while len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
+    return rendered
+
+
+def is_fresh(rendered: Rendered, headers: Headers) -> bool:
+    """Whether the client's copy is current (RFC 9110 13.1: If-None-Match wins)."""
+    if (tags := headers.get("if-none-match")) is not None:
+        wanted = {t.strip().removeprefix("W/") for t in tags.split(",")}
+        return "*" in wanted or rendered.etag in wanted
+    if since := headers.get("if-modified-since"):
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        return when.tzinfo is not None and rendered.last_modified.replace(microsecond=0) <= when
+    return False
+
+
+def respond(rendered: Rendered, headers: Headers) -> Response[bytes]:
+    """The export, or 304 Not Modified when the client already has it."""
+    meta = {
+        "ETag": rendered.etag,
+        "Last-Modified": format_datetime(rendered.last_modified.astimezone(time.UTC), usegmt=True),
+        "Cache-Control": "public, max-age=300",
+    }
+    if is_fresh(rendered, headers):
+        return Response(b"", status_code=304, headers=meta, media_type=rendered.media_type)
+    if rendered.filename:
+        meta["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
+    return Response(rendered.body, headers=meta, media_type=rendered.media_type)
