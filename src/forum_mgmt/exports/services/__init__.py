@@ -22,7 +22,7 @@ from forum_mgmt.forums.tables import Forum
 
 from . import cache
 
-CALENDAR = "text/calendar; charset=utf-8"
+CALENDAR = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 
 __all__ = [
     "InvalidForumFile",
