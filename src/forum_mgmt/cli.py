@@ -1,4 +1,4 @@
-"""The forum-mgmt command: serve, migrate, demo."""
+"""The forum-mgmt command: serve, migrate, demo, export, import."""
 
 from __future__ import annotations
 
@@ -29,6 +29,44 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"Loaded the demo forum “{forum.name}” on {forum.starts_on}: {url}")
     else:
         print(f"The demo forum is already loaded (dated {forum.starts_on}): {url}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+    from forum_mgmt.exports import services
+
+    try:
+        data = asyncio.run(services.export_forum(args.slug))
+    except DomainError as err:
+        print(f"Cannot export “{args.slug}”: {err.message}", file=sys.stderr)
+        return 1
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        with open(args.output, "wb") as fp:
+            fp.write(data)
+        print(f"Wrote the forum “{args.slug}” to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+    from forum_mgmt.exports import services
+
+    try:
+        with open(args.file, "rb") as fp:
+            data = fp.read()
+    except OSError as err:
+        print(f"Cannot read {args.file}: {err.strerror}", file=sys.stderr)
+        return 1
+    try:
+        forum = asyncio.run(services.import_forum(data, organisation=args.organisation))
+    except DomainError as err:
+        print(f"Cannot import {args.file}: {err.message}", file=sys.stderr)
+        return 1
+    print(f"Imported the forum “{forum.name}” as {forum.slug} ({forum.status}).")
     return 0
 
 
@@ -67,6 +105,14 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--date", type=_date, help="the demo's day, YYYY-MM-DD (default: today in Taipei)"
     )
+    export = sub.add_parser("export", help="write a forum (with its agenda) as JSON")
+    export.add_argument("slug")
+    export.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    imp = sub.add_parser("import", help="create a forum from a file of `export`")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--organisation", help="an existing organisation's slug (default: the file's own)"
+    )
     return p
 
 
@@ -76,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate()
     if args.command == "demo":
         return _demo(args)
+    if args.command == "export":
+        return _export(args)
+    if args.command == "import":
+        return _import(args)
     return _serve(args)
 
 

@@ -50,7 +50,9 @@ def validate_json():
     )
 
     def validate(body: bytes) -> None:
-        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(json.loads(body))]
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(json.loads(body))
+        ]
         assert errors == []
 
     return validate

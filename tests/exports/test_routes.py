@@ -74,7 +74,12 @@ async def test_a_session_file_sits_beside_the_session_page(client):
     assert str(event["UID"]) == ids.session_uid(sid)
     page = await client.get(f"/forums/tf/sessions/{sid}")
     assert page.status_code == 200 and "Opening Address" in page.text
-    for url in (f"/forums/tf/sessions/{sid}.txt", f"/forums/tf/sessions/{sid}.", "/forums/tf/sessions/x.ics", "/forums/tf/sessions/999999.ics"):
+    for url in (
+        f"/forums/tf/sessions/{sid}.txt",
+        f"/forums/tf/sessions/{sid}.",
+        "/forums/tf/sessions/x.ics",
+        "/forums/tf/sessions/999999.ics",
+    ):
         assert (await client.get(url)).status_code == 404, url
 
 

@@ -131,9 +131,7 @@ async def test_the_xml_schedule_validates_and_agrees_with_the_json(validate_xml)
 async def test_a_three_day_forum_has_three_indexed_days_and_leaves_out_removed_sessions(
     validate_json, validate_xml
 ):
-    forum = await make_forum(
-        "three", starts_on=dt.date(2026, 12, 5), ends_on=dt.date(2026, 12, 7)
-    )
+    forum = await make_forum("three", starts_on=dt.date(2026, 12, 5), ends_on=dt.date(2026, 12, 7))
     await make_session(forum, "Day one")
     gone = await make_session(forum, "Day two, removed", day=dt.date(2026, 12, 6))
     await make_session(forum, "Day three", day=dt.date(2026, 12, 7), start="23:00", end="23:59")
