@@ -197,3 +197,29 @@ async def test_feed_query_count_does_not_grow_and_a_cached_feed_costs_two(
         assert (await client.get(url)).status_code == 200
         assert count_queries.count == 2, count_queries.queries  # the forum, the fingerprint
     assert counts[0] == counts[1] <= 6, count_queries.queries
+
+
+async def test_feeds_go_out_gzipped_to_clients_that_take_it(client):
+    await export_forum()
+    packed = await client.get("/forums/tf/schedule.json", headers={"accept-encoding": "gzip"})
+    plain = await client.get("/forums/tf/schedule.json", headers={"accept-encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert packed.content == plain.content  # httpx unpacks it
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
+    assert packed.headers["etag"] != plain.headers["etag"]
+
+
+async def test_the_sessions_api_is_built_once_per_change_and_revalidates(client):
+    forum, it = await export_forum()
+    first = await client.get("/api/forums/tf/sessions")
+    assert [s["title"] for s in first.json()] == ["Opening Address", "Panel on partners"]
+    assert first.json()[0]["starts_at"] == "2026-12-05T09:00:00+08:00"
+    again = await client.get(
+        "/api/forums/tf/sessions", headers={"if-none-match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    await agenda.update_session(forum, it["opening"].id, SessionPatch(title="Renamed"))
+    changed = await client.get("/api/forums/tf/sessions")
+    assert [s["title"] for s in changed.json()] == ["Renamed", "Panel on partners"]

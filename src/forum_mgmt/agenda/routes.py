@@ -96,10 +96,13 @@ class AgendaAPI(Controller):
     tags = ("agenda",)
 
     @get("/sessions")
-    async def list_sessions(self, slug: FromPath[str]) -> list[SessionOut]:
+    async def list_sessions(
+        self, request: Request, slug: FromPath[str]
+    ) -> Response[list[SessionOut]]:
         forum = await get_public_forum(slug)
-        agenda = await services.load_agenda(forum)
-        return [SessionOut.of(v, forum.timezone) for v in agenda.sessions]
+        # built once per change of the agenda, like the feeds (exports/services/cache.py)
+        rendered = await export_services.sessions_json(forum)
+        return export_services.respond(rendered, request.headers)  # type: ignore[return-value]
 
     @get("/speakers")
     async def list_speakers(self, slug: FromPath[str]) -> list[SpeakerOut]:

@@ -6,7 +6,10 @@ Last-Modified, so that polling calendars and schedule apps cost one small query.
 
 from __future__ import annotations
 
+import msgspec
+
 from forum_mgmt.agenda import services as agenda_services
+from forum_mgmt.agenda.schemas import SessionOut
 from forum_mgmt.core import i18n
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
@@ -35,6 +38,7 @@ __all__ = [
     "respond",
     "schedule_file",
     "session_calendar",
+    "sessions_json",
 ]
 
 
@@ -93,3 +97,13 @@ async def schedule_file(forum: Forum, fmt: str) -> Rendered:
 
     media_type = {"xml": "application/xml; charset=utf-8", "json": "application/json"}[fmt]
     return await cache.cached(forum, ("schedule", fmt), build, media_type=media_type)
+
+
+async def sessions_json(forum: Forum) -> Rendered:
+    """The body of the sessions API (`GET /api/forums/{slug}/sessions`), built once per change."""
+
+    async def build() -> bytes:
+        agenda = await agenda_services.load_agenda(forum)
+        return msgspec.json.encode([SessionOut.of(v, forum.timezone) for v in agenda.sessions])
+
+    return await cache.cached(forum, ("api", "sessions"), build, media_type="application/json")

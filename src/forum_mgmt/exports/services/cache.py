@@ -11,6 +11,7 @@ stale. The fingerprint is also the ETag, so all workers answer 304 alike.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -38,6 +39,7 @@ class Rendered:
     etag: str
     last_modified: dt.datetime
     filename: str = ""
+    gzipped: bytes = b""  # the same body compressed once: feeds are polled, and large
 
 
 @dataclass(frozen=True)
@@ -90,36 +92,52 @@ async def cached(
         return hit[1]
     body = await build()
     tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{fp.text}".encode()).hexdigest()[:32]
-    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename)
+    # mtime=0: every worker compresses to the same bytes, under the same ETag
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename, packed)
     _entries[key] = (fp.text, rendered)
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
     return rendered
 
 
-def is_fresh(rendered: Rendered, headers: Headers) -> bool:
+def _accepts_gzip(headers: Headers) -> bool:
+    for part in headers.get("accept-encoding", "").split(","):
+        coding, _sep, q = part.strip().partition(";")
+        if coding.strip().lower() == "gzip":
+            return q.strip().replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def is_fresh(etag: str, last_modified: dt.datetime, headers: Headers) -> bool:
     """Whether the client's copy is current (RFC 9110 13.1: If-None-Match wins)."""
     if (tags := headers.get("if-none-match")) is not None:
         wanted = {t.strip().removeprefix("W/") for t in tags.split(",")}
-        return "*" in wanted or rendered.etag in wanted
+        return "*" in wanted or etag in wanted
     if since := headers.get("if-modified-since"):
         try:
             when = parsedate_to_datetime(since)
         except (TypeError, ValueError):
             return False
-        return when.tzinfo is not None and rendered.last_modified.replace(microsecond=0) <= when
+        return when.tzinfo is not None and last_modified.replace(microsecond=0) <= when
     return False
 
 
 def respond(rendered: Rendered, headers: Headers) -> Response[bytes]:
-    """The export, or 304 Not Modified when the client already has it."""
-    meta = {
-        "ETag": rendered.etag,
+    """The export (gzipped when the client takes it), or 304 when the client has it."""
+    body, etag, meta = rendered.body, rendered.etag, {"Vary": "Accept-Encoding"}
+    if _accepts_gzip(headers):
+        # another representation, so another (strong) ETag
+        body, etag = rendered.gzipped, f'{rendered.etag[:-1]}-gzip"'
+        meta["Content-Encoding"] = "gzip"
+    meta |= {
+        "ETag": etag,
         "Last-Modified": format_datetime(rendered.last_modified.astimezone(time.UTC), usegmt=True),
         "Cache-Control": "public, max-age=300",
     }
-    if is_fresh(rendered, headers):
+    if is_fresh(etag, rendered.last_modified, headers):
+        meta.pop("Content-Encoding", None)
         return Response(b"", status_code=304, headers=meta, media_type=rendered.media_type)
     if rendered.filename:
         meta["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
-    return Response(rendered.body, headers=meta, media_type=rendered.media_type)
+    return Response(body, headers=meta, media_type=rendered.media_type)
