@@ -115,6 +115,7 @@ async def test_the_feed_speaks_the_readers_language(client):
     zh = await client.get("/forums/tf/agenda.ics?lang=zh-TW")
     en = await client.get("/forums/tf/agenda.ics?lang=en")
     assert "CATEGORIES:開幕" in zh.text
+    assert "DESCRIPTION:講者：\\nLin Chia-lung / 林佳龍" in zh.text
     assert "CATEGORIES:Opening" in en.text
     assert zh.headers["etag"] != en.headers["etag"]
 
@@ -126,6 +127,7 @@ async def test_the_agenda_page_offers_subscription_and_download(client):
     assert 'href="/forums/tf/agenda.ics"' in page
     zh = (await client.get("/forums/tf/agenda?lang=zh-TW")).text
     assert 'href="webcal://127.0.0.1:8000/forums/tf/agenda.ics?lang=zh-TW"' in zh
+    assert "在行事曆中訂閱" in zh
 
 
 async def test_the_session_page_offers_ics_google_and_outlook_links_in_utc(client):

@@ -102,7 +102,7 @@ def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
         ),
         "unknown room": (
             json.dumps(unknown_room).encode(),
-            "Session 1 names the room “room-9”, which the file lacks.",
+            "Session 1 names “room-9”, which is not in the file's “rooms”.",
         ),
         "key twice": (json.dumps(twice).encode(), "Each key in “speakers” must be used once."),
         "ends before it starts": (
@@ -156,7 +156,7 @@ async def test_the_command_line_exports_and_imports(tmp_path):
     failed = _cli("import", str(bad))
     assert failed.returncode == 1
     assert failed.stderr.strip() == (
-        f"Cannot import {bad}: Session 2 names the speaker “speaker-99”, which the file lacks."
+        f"Cannot import {bad}: Session 2 names “speaker-99”, which is not in the file's “speakers”."
     )
     assert await _counts() == [0] * len(ALL)
     imported = _cli("import", str(out))

@@ -62,7 +62,7 @@ def event(forum: Forum, view: SessionView) -> Event:
     cancelled = s.cancelled_at is not None
     summary = both(s.title, s.title_local)
     if cancelled:
-        summary = f"{_('Cancelled')}: {summary}"
+        summary = _("Cancelled: {title}").format(title=summary)
     return Event.new(
         uid=ids.session_uid(s.id),
         # Derived from the session, not the clock: every worker renders the same bytes.
@@ -104,7 +104,7 @@ def description(forum: Forum, view: SessionView) -> str:
             speaker_line(sp.name, sp.name_local, role, sp.organization)
             for sp, role in view.speakers
         ]
-        parts.append(f"{_('Speakers')}:\n" + "\n".join(people))
+        parts.append("\n".join([_("Speakers:"), *people]))
     parts += [text for text in (s.abstract, s.abstract_local) if text]
     parts.append(ids.session_url(forum.slug, s.id))
     return "\n\n".join(parts)

@@ -136,18 +136,19 @@ def _decode(data: bytes) -> ForumTransfer:
         if len(set(keys)) != len(keys):
             raise InvalidForumFile(_("Each key in “{list}” must be used once.").format(list=name))
     known = {
-        "room": {r.key for r in doc.rooms},
-        "track": {t.key for t in doc.tracks},
-        "speaker": {s.key for s in doc.speakers},
+        "rooms": {r.key for r in doc.rooms},
+        "tracks": {t.key for t in doc.tracks},
+        "speakers": {s.key for s in doc.speakers},
     }
     for i, s in enumerate(doc.sessions, 1):
-        used = [("room", s.room), ("track", s.track)] + [("speaker", p.speaker) for p in s.speakers]
-        for kind, key in used:
-            if key is not None and key not in known[kind]:
+        used = [("rooms", s.room), ("tracks", s.track)]
+        used += [("speakers", p.speaker) for p in s.speakers]
+        for name, key in used:
+            if key is not None and key not in known[name]:
                 raise InvalidForumFile(
-                    _("Session {number} names the {kind} “{key}”, which the file lacks.").format(
-                        number=i, kind=kind, key=key
-                    )
+                    _(
+                        "Session {number} names “{key}”, which is not in the file's “{list}”."
+                    ).format(number=i, key=key, list=name)
                 )
     return doc
 
