@@ -169,8 +169,8 @@ def measure(url: str, requests: int, concurrency: int, processes: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8070", help="the running server")
-    parser.add_argument("--requests", type=int, default=4000, help="per page")
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=3000, help="per page")
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
     args = parser.parse_args()
     host = urlsplit(args.url).hostname

@@ -225,3 +225,27 @@ async def test_the_sessions_api_is_built_once_per_change_and_revalidates(client)
     await agenda.update_session(forum, it["opening"].id, SessionPatch(title="Renamed"))
     changed = await client.get("/api/forums/tf/sessions")
     assert [s["title"] for s in changed.json()] == ["Renamed", "Panel on partners"]
+
+
+async def test_the_agenda_listing_is_cached_yet_follows_every_change(client, count_queries):
+    forum, it = await export_forum()
+    first = (await client.get("/forums/tf/agenda")).text
+    assert "Opening Address" in first
+    count_queries.count = 0
+    await client.get("/forums/tf/agenda")
+    assert count_queries.count == 2  # the forum, the fingerprint
+    await agenda.update_session(forum, it["opening"].id, SessionPatch(title="Opening, moved"))
+    await make_room(forum, "Garden", name_local="花園")  # no session in it yet
+    page = (await client.get("/forums/tf/agenda")).text
+    assert "Opening, moved" in page and "Opening Address" not in page
+    assert "Garden" in page
+    zh = (await client.get("/forums/tf/agenda?lang=zh-TW")).text
+    assert "花園" in zh and "所有會議室" in zh
+
+
+async def test_the_cached_listing_keeps_the_pages_own_frame(client):
+    _forum, it = await export_forum()
+    await client.get(f"/forums/tf/agenda?room={it['hall'].id}")
+    page = (await client.get(f"/forums/tf/agenda?room={it['hall'].id}&lang=en")).text
+    assert f'href="/forums/tf/agenda?room={it["hall"].id}&amp;lang=zh-TW"' in page
+    assert "Opening Address" in page and "Panel on partners" not in page

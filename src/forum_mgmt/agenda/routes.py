@@ -8,7 +8,7 @@ from litestar.response import Template
 
 from forum_mgmt.agenda import services
 from forum_mgmt.agenda.schemas import SessionOut, SpeakerOut
-from forum_mgmt.core import time
+from forum_mgmt.core import i18n, time
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.exports import services as export_services
@@ -25,25 +25,34 @@ class AgendaPages(Controller):
     @get("/agenda", name="agenda")
     async def agenda(
         self,
+        request: Request,
         slug: FromPath[str],
         room: FromQuery[str | None] = None,
         track: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
     ) -> Template:
         forum = await get_public_forum(slug)
-        agenda = await services.load_agenda(forum)
-        services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
         room_id, track_id = _int_or_none(room), _int_or_none(track)
-        agenda.sessions = services.filter_sessions(
-            agenda.sessions, room=room_id, track=track_id, language=language or None
-        )
+        chosen = {"room": room_id, "track": track_id, "language": language or ""}
+
+        async def listing() -> str:
+            agenda = await services.load_agenda(forum)
+            services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
+            agenda.sessions = services.filter_sessions(
+                agenda.sessions, room=room_id, track=track_id, language=language or None
+            )
+            part = request.app.template_engine.get_template("agenda/_listing.html")
+            return part.render(
+                forum=forum, agenda=agenda, days=agenda.days(forum.timezone), chosen=chosen
+            )
+
+        # The listing is built once per change of the agenda (and per minute, for "now").
+        variant = ("agenda", i18n.current(), room_id, track_id, language or "")
         return Template(
             "agenda/agenda.html",
             context={
                 "forum": forum,
-                "agenda": agenda,
-                "days": agenda.days(forum.timezone),
-                "chosen": {"room": room_id, "track": track_id, "language": language or ""},
+                "listing": await export_services.page_part(forum, variant, listing, minute=True),
                 "links": export_services.calendar_links(forum),
             },
         )

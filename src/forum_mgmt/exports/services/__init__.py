@@ -6,11 +6,14 @@ Last-Modified, so that polling calendars and schedule apps cost one small query.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
+
 import msgspec
+from markupsafe import Markup
 
 from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.agenda.schemas import SessionOut
-from forum_mgmt.core import i18n
+from forum_mgmt.core import i18n, time
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.exports.services import ical, schedule
@@ -35,6 +38,7 @@ __all__ = [
     "export_forum",
     "import_forum",
     "is_fresh",
+    "page_part",
     "respond",
     "schedule_file",
     "session_calendar",
@@ -107,3 +111,20 @@ async def sessions_json(forum: Forum) -> Rendered:
         return msgspec.json.encode([SessionOut.of(v, forum.timezone) for v in agenda.sessions])
 
     return await cache.cached(forum, ("api", "sessions"), build, media_type="application/json")
+
+
+async def page_part(
+    forum: Forum, variant: Hashable, build: Callable[[], Awaitable[str]], *, minute: bool = False
+) -> Markup:
+    """A part of a public page (its HTML) built once per change of the agenda, and per
+    minute when it shows what runs now. Never a whole page: the page's frame may be
+    personal (a signed-in organizer), the agenda is not."""
+
+    async def encoded() -> bytes:
+        return (await build()).encode()
+
+    epoch = time.now().strftime("%Y-%m-%dT%H:%M") if minute else ""
+    rendered = await cache.cached(
+        forum, ("part", variant), encoded, media_type="text/html", epoch=epoch, compress=False
+    )
+    return Markup(rendered.body.decode())  # noqa: S704 - our own template's output

@@ -1,12 +1,11 @@
 """Build each export once per change of the agenda, not once per request.
 
 A rendered export is kept in this process under (forum, variant) together with the
-agenda's fingerprint: one cheap query (the newest session change and the number of
-sessions) plus the forum's own `updated_at`. Every edit of the agenda moves one of them
-(the editing services bump a session's `updated_at` whenever its published form
-changes), so each worker finds out by itself, with no shared state, that its copy is
-stale. The fingerprint is also the ETag, so all workers answer 304 alike.
-"""
+agenda's fingerprint: one cheap query (the newest session change, the number of
+sessions, every room and track) plus the forum's own `updated_at`. Every edit of the
+agenda moves one of them (the editing services bump a session's `updated_at` whenever
+its published form changes), so each worker finds out by itself, with no shared state,
+that its copy is stale. The fingerprint is also the ETag, so all workers answer 304 alike."""
 
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from importlib.metadata import version
 
 from litestar import Response
 from litestar.datastructures import Headers
-from piccolo.query.functions.aggregate import Count, Max
 
 from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.core import time
@@ -63,15 +61,27 @@ def _instant(value) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=time.UTC)
 
 
+# The sessions' newest change and count, and every room and track (their names are in
+# the page's filters even when no session uses them yet): one query, a few small rows.
+_FINGERPRINT = (
+    "SELECT 'sessions' AS kind, count(*) AS id, '' AS name, '' AS name_local, '' AS extra, "
+    "max(updated_at) AS last FROM agenda_session WHERE forum = {} "
+    "UNION ALL SELECT 'room', id, name, name_local, CAST(capacity AS TEXT), NULL "
+    "FROM room WHERE forum = {} "
+    "UNION ALL SELECT 'track', id, name, name_local, color, NULL FROM track WHERE forum = {}"
+)
+
+
 async def fingerprint(forum: Forum) -> Fingerprint:
     """What every export of this forum depends on, in one query."""
-    row = (
-        await AgendaSession.select(
-            Max(AgendaSession.updated_at, alias="last"), Count(alias="sessions")
-        ).where(AgendaSession.forum == forum.id)
-    )[0]
-    last = max(filter(None, (_instant(row["last"]), forum.updated_at)))
-    text = f"{forum.id}|{forum.slug}|{forum.updated_at.isoformat()}|{row['sessions']}|{last}"
+    rows = await AgendaSession.raw(_FINGERPRINT, forum.id, forum.id, forum.id)
+    sessions = next(r for r in rows if r["kind"] == "sessions")
+    last = max(filter(None, (_instant(sessions["last"]), forum.updated_at)))
+    parts = sorted(
+        f"{r['kind']}:{r['id']}:{r['name']}:{r['name_local']}:{r['extra']}" for r in rows
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    text = f"{forum.id}|{forum.slug}|{forum.updated_at.isoformat()}|{last}|{digest}"
     return Fingerprint(text, last)
 
 
@@ -82,20 +92,25 @@ async def cached(
     *,
     media_type: str,
     filename: str = "",
+    epoch: str = "",
+    compress: bool = True,
 ) -> Rendered:
-    """The export `variant` of this forum, built again only when the agenda has changed."""
+    """The export `variant` of this forum, built again only when the agenda has changed.
+
+    `epoch` names what else the variant depends on (the minute, for "now" and "next").
+    """
     fp = await fingerprint(forum)
-    key = (forum.id, variant)
+    key, current = (forum.id, variant), f"{fp.text}|{epoch}"
     hit = _entries.get(key)
-    if hit is not None and hit[0] == fp.text:
+    if hit is not None and hit[0] == current:
         _entries.move_to_end(key)
         return hit[1]
     body = await build()
-    tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{fp.text}".encode()).hexdigest()[:32]
+    tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{current}".encode()).hexdigest()[:32]
     # mtime=0: every worker compresses to the same bytes, under the same ETag
-    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    packed = gzip.compress(body, compresslevel=6, mtime=0) if compress else b""
     rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename, packed)
-    _entries[key] = (fp.text, rendered)
+    _entries[key] = (current, rendered)
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
     return rendered
