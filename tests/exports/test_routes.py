@@ -10,7 +10,8 @@ from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import SessionPatch
 from forum_mgmt.exports.services import ids
 from tests.exports.factories import export_forum
-from tests.factories import make_forum, make_room, make_session, make_speaker, make_track
+from tests.factories import make_forum, make_room, make_track
+from tests.test_query_counts import _forum_with
 
 FEEDS = ["/forums/{slug}/agenda.ics", "/forums/{slug}/schedule.xml", "/forums/{slug}/schedule.json"]
 
@@ -159,27 +160,6 @@ def _link(page: str, prefix: str) -> str:
     return html.unescape(page[start : page.index('"', start)])
 
 
-async def _forum_with(n: int):
-    forum = await make_forum(f"f{n}")
-    room = await make_room(forum)
-    track = await make_track(forum)
-    sessions = []
-    for i in range(n):
-        sp = await make_speaker(forum, f"Speaker {i}")
-        sessions.append(
-            await make_session(
-                forum,
-                f"Talk {i}",
-                start=f"{8 + i:02d}:00",
-                end=f"{8 + i:02d}:45",
-                room=room,
-                track=track,
-                speakers=[sp],
-            )
-        )
-    return forum, sessions
-
-
 @pytest.mark.parametrize(
     "feed", [*FEEDS, "/forums/{slug}/sessions/{session}.ics", "/forums/{slug}/agenda.ics?room=1"]
 )
@@ -188,7 +168,7 @@ async def test_feed_query_count_does_not_grow_and_a_cached_feed_costs_two(
 ):
     counts = []
     for n in (1, 3):
-        forum, sessions = await _forum_with(n)
+        forum, sessions, _speakers = await _forum_with(n)
         url = feed.format(slug=forum.slug, session=sessions[0].id).replace(
             "room=1", f"room={sessions[0].room}"
         )

@@ -93,12 +93,12 @@ def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
     twice = json.loads(json.dumps(good))
     twice["speakers"][1]["key"] = twice["speakers"][0]["key"]
     missing = json.loads(json.dumps(good))
-    del missing["forum"]["timezone"]
+    del missing["forum"]["starts_on"]
     return {
         "not json": (b"{nope", "This is not a forum file: JSON is malformed"),
         "missing field": (
             json.dumps(missing).encode(),
-            "This is not a forum file: Object missing required field `timezone`",
+            "This is not a forum file: Object missing required field `starts_on` - at `$.forum`",
         ),
         "unknown room": (
             json.dumps(unknown_room).encode(),

@@ -55,18 +55,18 @@ async def agenda_calendar(
         agenda = await agenda_services.load_agenda(forum, include_cancelled=True)
         name = ical.both(forum.name, forum.name_local)
         views = agenda.sessions
-        if track is not None:
-            chosen = next((t for t in agenda.tracks if t.id == track), None)
-            if chosen is None:
-                raise NotFound(_("No such track in this forum."))
-            views = [v for v in views if v.session.track == track]
-            name = f"{name} · {ical.both(chosen.name, chosen.name_local)}"
-        if room is not None:
-            chosen = next((r for r in agenda.rooms if r.id == room), None)
-            if chosen is None:
-                raise NotFound(_("No such room in this forum."))
-            views = [v for v in views if v.session.room == room]
-            name = f"{name} · {ical.both(chosen.name, chosen.name_local)}"
+        chosen = (
+            ("track", track, agenda.tracks, _("No such track in this forum.")),
+            ("room", room, agenda.rooms, _("No such room in this forum.")),
+        )
+        for field, ident, items, missing in chosen:
+            if ident is None:
+                continue
+            item = next((i for i in items if i.id == ident), None)
+            if item is None:
+                raise NotFound(missing)
+            views = [v for v in views if getattr(v.session, field) == ident]
+            name = f"{name} · {ical.both(item.name, item.name_local)}"
         return ical.calendar(forum, views, name=name, refresh=True)
 
     variant = ("agenda.ics", track, room, i18n.current())

@@ -38,12 +38,14 @@ class InvalidForumFile(DomainError):
     status_code, code = 422, "invalid_forum_file"
 
 
-_FORUM_FIELDS = [f for f in ForumIn.__struct_fields__ if f in ForumFile.__struct_fields__]
-_SPEAKER_FIELDS = [f for f in SpeakerIn.__struct_fields__ if f in SpeakerFile.__struct_fields__]
+# The session's own fields, the same in the file, the table and the API.
+_SESSION_FIELDS = ("title", "title_local", "abstract", "abstract_local", "kind", "language")
 
 
-def _fields(row, names) -> dict:
-    return {name: getattr(row, name) for name in names}
+def _fields(item, names) -> dict:
+    """The named fields of a row or record (a Struct's fields, apart from the file's key)."""
+    names = getattr(names, "__struct_fields__", names)
+    return {name: getattr(item, name) for name in names if name != "key"}
 
 
 async def export_forum(slug: str) -> bytes:
@@ -78,13 +80,12 @@ async def export_forum(slug: str) -> bytes:
         people[link.session].append(
             SessionSpeakerFile(speaker=speaker_key[link.speaker], role=link.role)
         )
-    org = forum.organisation
     document = ForumTransfer(
         format=FORMAT,
         version=1,
-        organisation=OrganisationFile(slug=org.slug, name=org.name, name_local=org.name_local),
+        organisation=OrganisationFile(**_fields(forum.organisation, OrganisationFile)),
         forum=ForumFile(
-            **_fields(forum, _FORUM_FIELDS)
+            **_fields(forum, ForumIn)
             | {
                 "registration_opens_at": shown(forum.registration_opens_at),
                 "registration_closes_at": shown(forum.registration_closes_at),
@@ -92,25 +93,12 @@ async def export_forum(slug: str) -> bytes:
             status=forum.status,
             published_at=shown(forum.published_at),
         ),
-        rooms=[
-            RoomFile(key=room_key[r.id], name=r.name, name_local=r.name_local, capacity=r.capacity)
-            for r in rooms
-        ],
-        tracks=[
-            TrackFile(key=track_key[t.id], name=t.name, name_local=t.name_local, color=t.color)
-            for t in tracks
-        ],
-        speakers=[
-            SpeakerFile(key=speaker_key[s.id], **_fields(s, _SPEAKER_FIELDS)) for s in speakers
-        ],
+        rooms=[RoomFile(key=room_key[r.id], **_fields(r, RoomIn)) for r in rooms],
+        tracks=[TrackFile(key=track_key[t.id], **_fields(t, TrackIn)) for t in tracks],
+        speakers=[SpeakerFile(key=speaker_key[s.id], **_fields(s, SpeakerIn)) for s in speakers],
         sessions=[
             SessionFile(
-                title=s.title,
-                title_local=s.title_local,
-                abstract=s.abstract,
-                abstract_local=s.abstract_local,
-                kind=s.kind,
-                language=s.language,
+                **_fields(s, _SESSION_FIELDS),
                 starts_at=time.local(s.starts_at, tz),
                 ends_at=time.local(s.ends_at, tz),
                 room=room_key.get(s.room),
@@ -192,21 +180,13 @@ async def _organisation(described: OrganisationFile, chosen: str | None) -> Orga
 
 async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
     f = doc.forum
-    forum = await forums.create_forum(org, ForumIn(**_fields(f, _FORUM_FIELDS)))
-    rooms = {
-        r.key: await agenda.add_room(
-            forum, RoomIn(name=r.name, name_local=r.name_local, capacity=r.capacity)
-        )
-        for r in doc.rooms
-    }
+    forum = await forums.create_forum(org, ForumIn(**_fields(f, ForumIn)))
+    rooms = {r.key: await agenda.add_room(forum, RoomIn(**_fields(r, RoomIn))) for r in doc.rooms}
     tracks = {
-        t.key: await agenda.add_track(
-            forum, TrackIn(name=t.name, name_local=t.name_local, color=t.color)
-        )
-        for t in doc.tracks
+        t.key: await agenda.add_track(forum, TrackIn(**_fields(t, TrackIn))) for t in doc.tracks
     }
     speakers = {
-        s.key: await agenda.add_speaker(forum, SpeakerIn(**_fields(s, _SPEAKER_FIELDS)))
+        s.key: await agenda.add_speaker(forum, SpeakerIn(**_fields(s, SpeakerIn)))
         for s in doc.speakers
     }
     for i, s in enumerate(doc.sessions, 1):
@@ -230,12 +210,7 @@ async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
 
 def _session_in(s: SessionFile, rooms: dict, tracks: dict, speakers: dict) -> SessionIn:
     return SessionIn(
-        title=s.title,
-        title_local=s.title_local,
-        abstract=s.abstract,
-        abstract_local=s.abstract_local,
-        kind=s.kind,
-        language=s.language,
+        **_fields(s, _SESSION_FIELDS),
         starts_at=s.starts_at,
         ends_at=s.ends_at,
         room_id=rooms[s.room].id if s.room else None,
