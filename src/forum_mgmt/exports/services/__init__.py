@@ -1,7 +1,7 @@
 """Exports of a forum: calendar feeds, schedule files, and the forum as one JSON file.
 
 Feeds are built once per change of the agenda (see cache.py) and answered with ETag and
-Last-Modified, so that polling calendars and schedule apps cost one small query.
+Last-Modified, so that polling calendars and schedule apps cost two small queries.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from forum_mgmt.agenda.schemas import SessionOut
 from forum_mgmt.core import i18n, time
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
-from forum_mgmt.exports.services import ical, schedule
-from forum_mgmt.exports.services.cache import Rendered, is_fresh, respond
+from forum_mgmt.exports.services import cache, ical, schedule
+from forum_mgmt.exports.services.cache import Rendered, respond
 from forum_mgmt.exports.services.links import calendar_links
 from forum_mgmt.exports.services.transfer import (
     InvalidForumFile,
@@ -25,8 +25,6 @@ from forum_mgmt.exports.services.transfer import (
     import_forum,
 )
 from forum_mgmt.forums.tables import Forum
-
-from . import cache
 
 CALENDAR = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 
@@ -37,7 +35,6 @@ __all__ = [
     "calendar_links",
     "export_forum",
     "import_forum",
-    "is_fresh",
     "page_part",
     "respond",
     "schedule_file",
