@@ -183,3 +183,12 @@ async def test_one_session_file_and_a_removed_one_answering_cancelled():
     assert str(gone.events[0]["STATUS"]) == "CANCELLED"
     assert await AgendaSession.count() == 2
     assert dt.date(2026, 12, 5) == DAY
+
+
+async def test_an_empty_agenda_is_still_a_calendar_with_its_zone():
+    forum = await make_forum()
+    text = await _ics(forum)
+    assert text.count("BEGIN:VTIMEZONE") == 1 and "BEGIN:VEVENT" not in text
+    assert [tz.tz_id for tz in IcsCalendarStream.calendar_from_ics(text).timezones] == [
+        "Asia/Taipei"
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from forum_mgmt.agenda.services import SessionView
 from forum_mgmt.core import time
@@ -53,6 +53,9 @@ def calendar(forum: Forum, views: list[SessionView], *, name: str, refresh: bool
         cal.add("X-PUBLISHED-TTL", "PT1H")
     for view in views:
         cal.add_component(event(forum, view))
+    if not views:
+        # RFC 5545 wants one component at least; an empty agenda still names its zone.
+        cal.add_component(Timezone.from_tzid(forum.timezone))
     cal.add_missing_timezones()
     return cal.to_ical()
 
