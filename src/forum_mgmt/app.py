@@ -29,6 +29,7 @@ from forum_mgmt.core.sessions import LazySessionConfig
 from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
+from forum_mgmt.exports.routes import ExportRoutes
 from forum_mgmt.forums.guards import requires_role
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
 from forum_mgmt.forums.workspace import ForumWorkspace
@@ -154,6 +155,7 @@ def create_app() -> Litestar:
             ForumAPI,
             AgendaAPI,
             LoginPages,
+            ExportRoutes,
             Router(
                 path="/manage",
                 guards=[requires_role],

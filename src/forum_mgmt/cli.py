@@ -1,4 +1,4 @@
-"""The forum-mgmt command: serve, migrate, demo, user, token."""
+"""The forum-mgmt command: serve, migrate, demo, user, token, export, import."""
 
 from __future__ import annotations
 
@@ -105,6 +105,44 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+    from forum_mgmt.exports import services
+
+    try:
+        data = asyncio.run(services.export_forum(args.slug))
+    except DomainError as err:
+        print(f"Cannot export “{args.slug}”: {err.message}", file=sys.stderr)
+        return 1
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        with open(args.output, "wb") as fp:
+            fp.write(data)
+        print(f"Wrote the forum “{args.slug}” to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+    from forum_mgmt.exports import services
+
+    try:
+        with open(args.file, "rb") as fp:
+            data = fp.read()
+    except OSError as err:
+        print(f"Cannot read {args.file}: {err.strerror}", file=sys.stderr)
+        return 1
+    try:
+        forum = asyncio.run(services.import_forum(data, organisation=args.organisation))
+    except DomainError as err:
+        print(f"Cannot import {args.file}: {err.message}", file=sys.stderr)
+        return 1
+    print(f"Imported the forum “{forum.name}” as {forum.slug} ({forum.status}).")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -156,6 +194,14 @@ def parser() -> argparse.ArgumentParser:
     tcreate = token.add_parser("create", help="create an API token; prints it as the last line")
     tcreate.add_argument("name", help="the user's name")
     tcreate.add_argument("--label", default="cli", help="what the token is for")
+    export = sub.add_parser("export", help="write a forum (with its agenda) as JSON")
+    export.add_argument("slug")
+    export.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    imp = sub.add_parser("import", help="create a forum from a file of `export`")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--organisation", help="an existing organisation's slug (default: the file's own)"
+    )
     return p
 
 
@@ -169,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         return _user(args)
     if args.command == "token":
         return _token(args)
+    if args.command == "export":
+        return _export(args)
+    if args.command == "import":
+        return _import(args)
     return _serve(args)
 
 

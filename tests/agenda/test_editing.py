@@ -133,3 +133,19 @@ async def test_items_of_another_forum_are_not_found():
         await services.update_session(forum, session.id, SessionPatch(title="x"))
     with pytest.raises(NotFound):
         await services.delete_room(forum, room.id)
+
+
+async def test_editing_a_room_track_or_speaker_bumps_their_sessions_only():
+    forum = await make_forum()
+    room, other_room = await make_room(forum, "Hall"), await make_room(forum, "Side")
+    track = await make_track(forum)
+    speaker = await make_speaker(forum)
+    session = await make_session(forum, room=room, track=track, speakers=[speaker])
+    elsewhere = await make_session(forum, "Elsewhere", room=other_room)
+    await services.update_room(forum, room.id, RoomPatch(name="Grand Hall"))
+    await services.update_track(forum, track.id, TrackPatch(color="#000000"))
+    await services.update_speaker(forum, speaker.id, SpeakerPatch(bio="New bio"))
+    rows = {r.id: r for r in await AgendaSession.objects()}
+    assert rows[session.id].sequence == session.sequence + 3
+    assert rows[session.id].updated_at > session.updated_at
+    assert rows[elsewhere.id].sequence == elsewhere.sequence

@@ -22,7 +22,10 @@ from forum_mgmt.agenda.schemas import (
     TrackOut,
     TrackPatch,
 )
-from forum_mgmt.core import time
+from forum_mgmt.core import i18n, time
+from forum_mgmt.core.errors import NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.forums.services import get_public_forum
 
@@ -48,19 +51,28 @@ class AgendaPages(Controller):
         language: FromQuery[str | None] = None,
     ) -> Template:
         forum = await get_public_forum(slug, viewer=request.user)
-        agenda = await services.load_agenda(forum)
-        services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
         room_id, track_id = _int_or_none(room), _int_or_none(track)
-        agenda.sessions = services.filter_sessions(
-            agenda.sessions, room=room_id, track=track_id, language=language or None
-        )
+        chosen = {"room": room_id, "track": track_id, "language": language or ""}
+
+        async def listing() -> str:
+            agenda = await services.load_agenda(forum)
+            services.mark_now_and_next(agenda.sessions, time.now(), forum.timezone)
+            agenda.sessions = services.filter_sessions(
+                agenda.sessions, room=room_id, track=track_id, language=language or None
+            )
+            part = request.app.template_engine.get_template("agenda/_listing.html")
+            return part.render(
+                forum=forum, agenda=agenda, days=agenda.days(forum.timezone), chosen=chosen
+            )
+
+        # The listing is built once per change of the agenda (and per minute, for "now").
+        variant = ("agenda", i18n.current(), room_id, track_id, language or "")
         return Template(
             "agenda/agenda.html",
             context={
                 "forum": forum,
-                "agenda": agenda,
-                "days": agenda.days(forum.timezone),
-                "chosen": {"room": room_id, "track": track_id, "language": language or ""},
+                "listing": await export_services.page_part(forum, variant, listing, minute=True),
+                "links": export_services.calendar_links(forum),
             },
         )
 
@@ -70,13 +82,24 @@ class AgendaPages(Controller):
         forum = await get_public_forum(slug, viewer=request.user)
         return stylesheet(services.track_stylesheet(await services.list_tracks(forum)))
 
-    @get("/sessions/{session_id:int}", name="session")
+    # One handler for `/sessions/12` and `/sessions/12.ics`: Litestar routes one parameter
+    # per path segment, and an int and a str parameter there would shadow each other.
+    @get("/sessions/{ref:str}", name="session")
     async def session(
-        self, request: Request, slug: FromPath[str], session_id: FromPath[int]
-    ) -> Template:
+        self, request: Request, slug: FromPath[str], ref: FromPath[str]
+    ) -> Template | Response[bytes]:
+        number, dot, extension = ref.partition(".")
+        if not number.isdigit() or (dot and extension != "ics"):
+            raise NotFound(_("This session is not on the agenda."))
         forum = await get_public_forum(slug, viewer=request.user)
-        view = await services.get_session(forum, session_id)
-        return Template("agenda/session.html", context={"forum": forum, "view": view})
+        if extension == "ics":
+            rendered = await export_services.session_calendar(forum, int(number))
+            return export_services.respond(rendered, request.headers)
+        view = await services.get_session(forum, int(number))
+        links = export_services.calendar_links(forum, view)
+        return Template(
+            "agenda/session.html", context={"forum": forum, "view": view, "links": links}
+        )
 
     @get("/speakers", name="speakers")
     async def speakers(self, request: Request, slug: FromPath[str]) -> Template:
@@ -101,10 +124,13 @@ class AgendaAPI(Controller):
     tags = ("agenda",)
 
     @get("/sessions")
-    async def list_sessions(self, request: Request, slug: FromPath[str]) -> list[SessionOut]:
+    async def list_sessions(
+        self, request: Request, slug: FromPath[str]
+    ) -> Response[list[SessionOut]]:
         forum = await get_public_forum(slug, viewer=request.user)
-        agenda = await services.load_agenda(forum)
-        return [SessionOut.of(v, forum.timezone) for v in agenda.sessions]
+        # built once per change of the agenda, like the feeds (exports/services/cache.py)
+        rendered = await export_services.sessions_json(forum)
+        return export_services.respond(rendered, request.headers)  # type: ignore[return-value]
 
     @get("/speakers")
     async def list_speakers(self, request: Request, slug: FromPath[str]) -> list[SpeakerOut]:

@@ -95,7 +95,10 @@ async def update_room(forum: Forum, room_id: int, data: RoomPatch) -> Room:
     fields = _set_fields(data)
     if "name" in fields and fields["name"] != room.name:
         await _name_free(Room, forum, fields["name"])
-    return await _apply(room, fields)
+    async with transaction():
+        if fields:  # the room is in its sessions' calendar entries and schedule files
+            await _touch_sessions(AgendaSession.room == room.id)
+        return await _apply(room, fields)
 
 
 async def delete_room(forum: Forum, room_id: int) -> None:
@@ -108,7 +111,7 @@ async def delete_room(forum: Forum, room_id: int) -> None:
         raise Conflict(_("Sessions are planned in this room: move or remove them first."))
     async with transaction():
         # Removed sessions keep their place in calendars, not their room.
-        await AgendaSession.update({AgendaSession.room: None}).where(AgendaSession.room == room.id)
+        await _touch_sessions(AgendaSession.room == room.id, {AgendaSession.room: None})
         await Room.delete().where(Room.id == room.id)
 
 
@@ -124,7 +127,10 @@ async def update_track(forum: Forum, track_id: int, data: TrackPatch) -> Track:
     fields = _set_fields(data)
     if "name" in fields and fields["name"] != track.name:
         await _name_free(Track, forum, fields["name"])
-    return await _apply(track, fields)
+    async with transaction():
+        if fields:  # the track is in its sessions' calendar entries and schedule files
+            await _touch_sessions(AgendaSession.track == track.id)
+        return await _apply(track, fields)
 
 
 async def delete_track(forum: Forum, track_id: int) -> None:
@@ -145,8 +151,8 @@ async def update_speaker(forum: Forum, speaker_id: int, data: SpeakerPatch) -> S
     speaker = await _get_speaker(forum, speaker_id)
     fields = _set_fields(data)
     async with transaction():
-        if {"name", "name_local"} & fields.keys():
-            # the name is in the sessions' calendar entries
+        if fields:
+            # name, organisation and bio are in the sessions' calendar entries and schedules
             await _touch_sessions(
                 AgendaSession.id.is_in(
                     SessionSpeaker.select(SessionSpeaker.session).where(
@@ -377,10 +383,14 @@ async def _apply(item: Table, fields: dict, *, bump: bool = False) -> Table:
     return item
 
 
-async def _touch_sessions(where) -> None:
+async def _touch_sessions(where, changes: dict | None = None) -> None:
     """Sessions whose calendar entries change with another item: bump them."""
     await AgendaSession.update(
-        {AgendaSession.sequence: AgendaSession.sequence + 1, AgendaSession.updated_at: time.now()}
+        {
+            **(changes or {}),
+            AgendaSession.sequence: AgendaSession.sequence + 1,
+            AgendaSession.updated_at: time.now(),
+        }
     ).where(where)
 
 

@@ -1,0 +1,45 @@
+"""Public exports of a published forum: calendar feeds and schedule files.
+
+`/forums/{slug}/sessions/{id}.ics` is served by the session page's handler in
+agenda/routes.py: Litestar keeps one handler per path segment, and an int and a str
+parameter in the same place shadow each other.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath, FromQuery
+
+from forum_mgmt.exports import services
+from forum_mgmt.forums.services import get_public_forum
+
+
+def _id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class ExportRoutes(Controller):
+    path = "/forums/{slug:str}"
+    tags = ("exports",)
+
+    @get("/agenda.ics", name="agenda_ics")
+    async def agenda_ics(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        track: FromQuery[str | None] = None,
+        room: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        forum = await get_public_forum(slug)
+        rendered = await services.agenda_calendar(forum, track=_id(track), room=_id(room))
+        return services.respond(rendered, request.headers)
+
+    @get("/schedule.xml", name="schedule_xml")
+    async def schedule_xml(self, request: Request, slug: FromPath[str]) -> Response[bytes]:
+        forum = await get_public_forum(slug)
+        return services.respond(await services.schedule_file(forum, "xml"), request.headers)
+
+    @get("/schedule.json", name="schedule_json")
+    async def schedule_json(self, request: Request, slug: FromPath[str]) -> Response[bytes]:
+        forum = await get_public_forum(slug)
+        return services.respond(await services.schedule_file(forum, "json"), request.headers)

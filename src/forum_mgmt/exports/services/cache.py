@@ -1,0 +1,158 @@
+"""Build each export once per change of the agenda, not once per request.
+
+A rendered export is kept in this process under (forum, variant) together with the
+agenda's fingerprint: one cheap query (the newest session change, the number of
+sessions, every room and track) plus the forum's own `updated_at`. Every edit of the
+agenda moves one of them (the editing services bump a session's `updated_at` whenever
+its published form changes), so each worker finds out by itself, with no shared state,
+that its copy is stale. The fingerprint is also the ETag, so all workers answer 304 alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from importlib.metadata import version
+
+from litestar import Response
+from litestar.datastructures import Headers
+
+from forum_mgmt.agenda.tables import AgendaSession
+from forum_mgmt.core import time
+from forum_mgmt.forums.tables import Forum
+
+MAX_ENTRIES = 256
+# A new release may render differently: clients must not keep the old copy.
+RELEASE = version("forum-mgmt")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    media_type: str
+    etag: str
+    last_modified: dt.datetime
+    filename: str = ""
+    gzipped: bytes = b""  # the same body compressed once: feeds are polled, and large
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    text: str
+    last_modified: dt.datetime
+
+
+_entries: OrderedDict[tuple, tuple[str, Rendered]] = OrderedDict()
+
+
+def clear() -> None:
+    _entries.clear()
+
+
+def _instant(value) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands aggregates back as text
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=time.UTC)
+
+
+# The sessions' newest change and count, and every room and track (their names are in
+# the page's filters even when no session uses them yet): one query, a few small rows.
+_FINGERPRINT = (
+    "SELECT 'sessions' AS kind, count(*) AS id, '' AS name, '' AS name_local, '' AS extra, "
+    "max(updated_at) AS last FROM agenda_session WHERE forum = {} "
+    "UNION ALL SELECT 'room', id, name, name_local, CAST(capacity AS TEXT), NULL "
+    "FROM room WHERE forum = {} "
+    "UNION ALL SELECT 'track', id, name, name_local, color, NULL FROM track WHERE forum = {}"
+)
+
+
+async def fingerprint(forum: Forum) -> Fingerprint:
+    """What every export of this forum depends on, in one query."""
+    rows = await AgendaSession.raw(_FINGERPRINT, forum.id, forum.id, forum.id)
+    sessions = next(r for r in rows if r["kind"] == "sessions")
+    last = max(filter(None, (_instant(sessions["last"]), forum.updated_at)))
+    parts = sorted(
+        f"{r['kind']}:{r['id']}:{r['name']}:{r['name_local']}:{r['extra']}" for r in rows
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    text = f"{forum.id}|{forum.slug}|{forum.updated_at.isoformat()}|{last}|{digest}"
+    return Fingerprint(text, last)
+
+
+async def cached(
+    forum: Forum,
+    variant: Hashable,
+    build: Callable[[], Awaitable[bytes]],
+    *,
+    media_type: str,
+    filename: str = "",
+    epoch: str = "",
+    compress: bool = True,
+) -> Rendered:
+    """The export `variant` of this forum, built again only when the agenda has changed.
+
+    `epoch` names what else the variant depends on (the minute, for "now" and "next").
+    """
+    fp = await fingerprint(forum)
+    key, current = (forum.id, variant), f"{fp.text}|{epoch}"
+    hit = _entries.get(key)
+    if hit is not None and hit[0] == current:
+        _entries.move_to_end(key)
+        return hit[1]
+    body = await build()
+    tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{current}".encode()).hexdigest()[:32]
+    # mtime=0: every worker compresses to the same bytes, under the same ETag
+    packed = gzip.compress(body, compresslevel=6, mtime=0) if compress else b""
+    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename, packed)
+    _entries[key] = (current, rendered)
+    while len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
+    return rendered
+
+
+def _accepts_gzip(headers: Headers) -> bool:
+    for part in headers.get("accept-encoding", "").split(","):
+        coding, _sep, q = part.strip().partition(";")
+        if coding.strip().lower() == "gzip":
+            return q.strip().replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def is_fresh(etag: str, last_modified: dt.datetime, headers: Headers) -> bool:
+    """Whether the client's copy is current (RFC 9110 13.1: If-None-Match wins)."""
+    if (tags := headers.get("if-none-match")) is not None:
+        wanted = {t.strip().removeprefix("W/") for t in tags.split(",")}
+        return "*" in wanted or etag in wanted
+    if since := headers.get("if-modified-since"):
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        return when.tzinfo is not None and last_modified.replace(microsecond=0) <= when
+    return False
+
+
+def respond(rendered: Rendered, headers: Headers) -> Response[bytes]:
+    """The export (gzipped when the client takes it), or 304 when the client has it."""
+    body, etag, meta = rendered.body, rendered.etag, {"Vary": "Accept-Encoding"}
+    if _accepts_gzip(headers):
+        # another representation, so another (strong) ETag
+        body, etag = rendered.gzipped, f'{rendered.etag[:-1]}-gzip"'
+        meta["Content-Encoding"] = "gzip"
+    meta |= {
+        "ETag": etag,
+        "Last-Modified": format_datetime(rendered.last_modified.astimezone(time.UTC), usegmt=True),
+        "Cache-Control": "public, max-age=300",
+    }
+    if is_fresh(etag, rendered.last_modified, headers):
+        meta.pop("Content-Encoding", None)
+        return Response(b"", status_code=304, headers=meta, media_type=rendered.media_type)
+    if rendered.filename:
+        meta["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
+    return Response(body, headers=meta, media_type=rendered.media_type)

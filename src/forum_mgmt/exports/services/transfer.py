@@ -1,0 +1,222 @@
+"""A whole forum as one JSON file, and back: for moving a forum between installations.
+
+The file holds no database ids (see exports/schemas.py), so exporting, importing into
+another database and exporting again gives the same bytes. An import is all or
+nothing: it runs in one transaction through the same services the API uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from forum_mgmt.agenda import services as agenda
+from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
+from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
+from forum_mgmt.core import time
+from forum_mgmt.core.db import transaction
+from forum_mgmt.core.errors import DomainError, NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.exports.schemas import (
+    FORMAT,
+    ForumFile,
+    ForumTransfer,
+    OrganisationFile,
+    RoomFile,
+    SessionFile,
+    SessionSpeakerFile,
+    SpeakerFile,
+    TrackFile,
+)
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.schemas import ForumIn
+from forum_mgmt.forums.tables import Forum, ForumStatus, Organisation
+
+
+class InvalidForumFile(DomainError):
+    status_code, code = 422, "invalid_forum_file"
+
+
+# The session's own fields, the same in the file, the table and the API.
+_SESSION_FIELDS = ("title", "title_local", "abstract", "abstract_local", "kind", "language")
+
+
+def _fields(item, names) -> dict:
+    """The named fields of a row or record (a Struct's fields, apart from the file's key)."""
+    names = getattr(names, "__struct_fields__", names)
+    return {name: getattr(item, name) for name in names if name != "key"}
+
+
+async def export_forum(slug: str) -> bytes:
+    """The forum with this slug (draft or published, removed sessions too) as JSON."""
+    forum = await Forum.objects(Forum.organisation).where(Forum.slug == slug).first()
+    if forum is None:
+        raise NotFound(_("There is no forum at this address."))
+    tz = forum.timezone
+
+    def shown(instant: dt.datetime | None) -> dt.datetime | None:
+        return time.local(instant, tz) if instant else None
+
+    rooms = await Room.objects().where(Room.forum == forum.id).order_by(Room.position, Room.id)
+    tracks = await Track.objects().where(Track.forum == forum.id).order_by(Track.id)
+    speakers = await Speaker.objects().where(Speaker.forum == forum.id).order_by(Speaker.id)
+    sessions = (
+        await AgendaSession.objects()
+        .where(AgendaSession.forum == forum.id)
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    )
+    links = (
+        await SessionSpeaker.objects()
+        .where(SessionSpeaker.session.forum == forum.id)
+        .order_by(SessionSpeaker.position, SessionSpeaker.id)
+    )
+    # Keys follow the order in the file, which an import keeps: a round trip is exact.
+    room_key = {r.id: f"room-{i}" for i, r in enumerate(rooms, 1)}
+    track_key = {t.id: f"track-{i}" for i, t in enumerate(tracks, 1)}
+    speaker_key = {s.id: f"speaker-{i}" for i, s in enumerate(speakers, 1)}
+    people: dict[int, list[SessionSpeakerFile]] = {s.id: [] for s in sessions}
+    for link in links:
+        people[link.session].append(
+            SessionSpeakerFile(speaker=speaker_key[link.speaker], role=link.role)
+        )
+    document = ForumTransfer(
+        format=FORMAT,
+        version=1,
+        organisation=OrganisationFile(**_fields(forum.organisation, OrganisationFile)),
+        forum=ForumFile(
+            **_fields(forum, ForumIn)
+            | {
+                "registration_opens_at": shown(forum.registration_opens_at),
+                "registration_closes_at": shown(forum.registration_closes_at),
+            },
+            status=forum.status,
+            published_at=shown(forum.published_at),
+        ),
+        rooms=[RoomFile(key=room_key[r.id], **_fields(r, RoomIn)) for r in rooms],
+        tracks=[TrackFile(key=track_key[t.id], **_fields(t, TrackIn)) for t in tracks],
+        speakers=[SpeakerFile(key=speaker_key[s.id], **_fields(s, SpeakerIn)) for s in speakers],
+        sessions=[
+            SessionFile(
+                **_fields(s, _SESSION_FIELDS),
+                starts_at=time.local(s.starts_at, tz),
+                ends_at=time.local(s.ends_at, tz),
+                room=room_key.get(s.room),
+                track=track_key.get(s.track),
+                capacity=s.capacity,
+                speakers=people[s.id],
+                sequence=s.sequence,
+                cancelled_at=shown(s.cancelled_at),
+            )
+            for s in sessions
+        ],
+    )
+    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+def _decode(data: bytes) -> ForumTransfer:
+    try:
+        doc = msgspec.json.decode(data, type=ForumTransfer)
+    except msgspec.DecodeError as err:
+        raise InvalidForumFile(_("This is not a forum file: {error}").format(error=err)) from None
+    for name, items in (("rooms", doc.rooms), ("tracks", doc.tracks), ("speakers", doc.speakers)):
+        keys = [item.key for item in items]
+        if len(set(keys)) != len(keys):
+            raise InvalidForumFile(_("Each key in “{list}” must be used once.").format(list=name))
+    known = {
+        "rooms": {r.key for r in doc.rooms},
+        "tracks": {t.key for t in doc.tracks},
+        "speakers": {s.key for s in doc.speakers},
+    }
+    for i, s in enumerate(doc.sessions, 1):
+        used = [("rooms", s.room), ("tracks", s.track)]
+        used += [("speakers", p.speaker) for p in s.speakers]
+        for name, key in used:
+            if key is not None and key not in known[name]:
+                raise InvalidForumFile(
+                    _(
+                        "Session {number} names “{key}”, which is not in the file's “{list}”."
+                    ).format(number=i, key=key, list=name)
+                )
+    return doc
+
+
+async def import_forum(data: bytes, *, organisation: str | None = None) -> Forum:
+    """Create the forum of a file, with everything in it, or nothing at all.
+
+    The forum joins the organisation named in the file (created if needed), or the
+    existing organisation `organisation`. A slug in use is refused.
+    """
+    doc = _decode(data)
+    async with transaction():
+        if await Forum.exists().where(Forum.slug == doc.forum.slug):
+            raise InvalidForumFile(
+                _("A forum with the slug “{slug}” exists already; nothing was imported.").format(
+                    slug=doc.forum.slug
+                )
+            )
+        org = await _organisation(doc.organisation, organisation)
+        try:
+            forum = await _build(org, doc)
+        except DomainError as err:
+            details = "; ".join(f"{k}: {v}" for k, v in err.fields.items())
+            message = f"{err.message} {details}".strip()
+            raise InvalidForumFile(
+                _("Nothing was imported: {problem}").format(problem=message), fields=err.fields
+            ) from None
+    return forum
+
+
+async def _organisation(described: OrganisationFile, chosen: str | None) -> Organisation:
+    if chosen is None:
+        return await forums.ensure_organisation(
+            described.slug, name=described.name, name_local=described.name_local
+        )
+    org = await Organisation.objects().where(Organisation.slug == chosen).first()
+    if org is None:
+        raise InvalidForumFile(_("There is no organisation “{slug}”.").format(slug=chosen))
+    return org
+
+
+async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
+    f = doc.forum
+    forum = await forums.create_forum(org, ForumIn(**_fields(f, ForumIn)))
+    rooms = {r.key: await agenda.add_room(forum, RoomIn(**_fields(r, RoomIn))) for r in doc.rooms}
+    tracks = {
+        t.key: await agenda.add_track(forum, TrackIn(**_fields(t, TrackIn))) for t in doc.tracks
+    }
+    speakers = {
+        s.key: await agenda.add_speaker(forum, SpeakerIn(**_fields(s, SpeakerIn)))
+        for s in doc.speakers
+    }
+    for i, s in enumerate(doc.sessions, 1):
+        try:
+            session = await agenda.add_session(forum, _session_in(s, rooms, tracks, speakers))
+        except DomainError as err:
+            err.message = _("Session {number} (“{title}”): {problem}").format(
+                number=i, title=s.title, problem=err.message
+            )
+            raise
+        # The calendar bookkeeping travels with the session, exactly.
+        await AgendaSession.update(
+            {AgendaSession.sequence: s.sequence, AgendaSession.cancelled_at: s.cancelled_at}
+        ).where(AgendaSession.id == session.id)
+    if f.status == ForumStatus.PUBLISHED:
+        forum = await forums.publish(forum)
+        forum.published_at = f.published_at or forum.published_at
+        await forum.save([Forum.published_at])
+    return forum
+
+
+def _session_in(s: SessionFile, rooms: dict, tracks: dict, speakers: dict) -> SessionIn:
+    return SessionIn(
+        **_fields(s, _SESSION_FIELDS),
+        starts_at=s.starts_at,
+        ends_at=s.ends_at,
+        room_id=rooms[s.room].id if s.room else None,
+        track_id=tracks[s.track].id if s.track else None,
+        capacity=s.capacity,
+        speakers=[SessionSpeakerIn(speakers[p.speaker].id, p.role) for p in s.speakers],
+        # the file is a copy of an agenda whose organizers accepted its clashes
+        allow_conflicts=True,
+    )

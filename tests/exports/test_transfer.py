@@ -1,0 +1,165 @@
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from forum_mgmt import demo
+from forum_mgmt.agenda import services as agenda
+from forum_mgmt.agenda.schemas import SessionPatch
+from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
+from forum_mgmt.core import db
+from forum_mgmt.exports import services
+from forum_mgmt.forums.tables import Forum, Organisation
+from tests.conftest import TABLES
+from tests.exports.factories import export_forum
+
+ALL = (Organisation, Forum, Room, Track, Speaker, AgendaSession, SessionSpeaker)
+
+
+async def _wipe() -> None:
+    for table in TABLES:
+        await db.engine().run_ddl(f'DELETE FROM "{table}"')  # noqa: S608 - our table names
+
+
+async def _counts() -> list[int]:
+    return [await table.count() for table in ALL]
+
+
+async def _changed_demo() -> Forum:
+    forum, _created = await demo.load(dt.date(2026, 12, 24))
+    sessions = await AgendaSession.objects().order_by(AgendaSession.id)
+    await agenda.remove_session(forum, sessions[3].id)
+    await agenda.update_session(forum, sessions[4].id, SessionPatch(title="Renamed panel"))
+    return forum
+
+
+async def test_export_import_export_gives_the_same_bytes():
+    forum = await _changed_demo()
+    first = await services.export_forum(forum.slug)
+    await _wipe()
+    imported = await services.import_forum(first)
+    assert (imported.slug, imported.status) == ("ngo-leaders-forum-2026", "published")
+    second = await services.export_forum(forum.slug)
+    assert second == first
+    doc = json.loads(second)
+    assert [s["title"] for s in doc["sessions"] if s["cancelled_at"]] == ["Coffee break"]
+    assert [s["sequence"] for s in doc["sessions"] if s["title"] == "Renamed panel"] == [1]
+    assert doc["sessions"][1]["starts_at"] == "2026-12-24T09:00:00+08:00"
+    assert doc["sessions"][4]["speakers"] == [
+        {"speaker": "speaker-3", "role": "moderator"},
+        {"speaker": "speaker-4", "role": "panelist"},
+        {"speaker": "speaker-7", "role": "panelist"},
+    ]
+    assert "林佳龍" in second.decode()
+
+
+async def test_a_draft_with_a_registration_window_travels_exactly():
+    opens = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    forum, _it = await export_forum(
+        "draft-one",
+        publish=False,
+        registration_opens_at=opens,
+        registration_closes_at=opens + dt.timedelta(days=20),
+    )
+    first = await services.export_forum(forum.slug)
+    doc = json.loads(first)
+    assert doc["forum"]["status"] == "draft"
+    assert doc["forum"]["registration_opens_at"] == "2026-11-01T09:00:00+08:00"
+    assert [r["key"] for r in doc["rooms"]] == ["room-1", "room-2"]
+    assert doc["sessions"][0]["room"] == "room-1" and doc["sessions"][0]["track"] == "track-1"
+    await _wipe()
+    await services.import_forum(first)
+    assert await services.export_forum(forum.slug) == first
+
+
+async def test_an_import_refuses_a_slug_in_use_and_writes_nothing():
+    forum, _it = await export_forum()
+    data = await services.export_forum(forum.slug)
+    before = await _counts()
+    with pytest.raises(services.InvalidForumFile) as err:
+        await services.import_forum(data)
+    assert err.value.message == "A forum with the slug “tf” exists already; nothing was imported."
+    assert await _counts() == before
+
+
+def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
+    unknown_room = json.loads(json.dumps(good))
+    unknown_room["sessions"][0]["room"] = "room-9"
+    backwards = json.loads(json.dumps(good))
+    backwards["sessions"][-1]["ends_at"] = backwards["sessions"][-1]["starts_at"]
+    twice = json.loads(json.dumps(good))
+    twice["speakers"][1]["key"] = twice["speakers"][0]["key"]
+    missing = json.loads(json.dumps(good))
+    del missing["forum"]["starts_on"]
+    return {
+        "not json": (b"{nope", "This is not a forum file: JSON is malformed"),
+        "missing field": (
+            json.dumps(missing).encode(),
+            "This is not a forum file: Object missing required field `starts_on` - at `$.forum`",
+        ),
+        "unknown room": (
+            json.dumps(unknown_room).encode(),
+            "Session 1 names “room-9”, which is not in the file's “rooms”.",
+        ),
+        "key twice": (json.dumps(twice).encode(), "Each key in “speakers” must be used once."),
+        "ends before it starts": (
+            json.dumps(backwards).encode(),
+            "Nothing was imported: Session 2 (“Panel on partners”): Some fields need "
+            "attention. ends_at: A session must end after it starts.",
+        ),
+    }
+
+
+async def test_a_bad_file_fails_with_a_clear_message_and_writes_nothing():
+    forum, _it = await export_forum()
+    good = json.loads(await services.export_forum(forum.slug))
+    await _wipe()
+    for name, (data, message) in _bad_files(good).items():
+        with pytest.raises(services.InvalidForumFile) as err:
+            await services.import_forum(data)
+        assert err.value.message.startswith(message), name
+        assert await _counts() == [0] * len(ALL), name
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "forum_mgmt.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_the_command_line_exports_and_imports(tmp_path):
+    forum, _it = await export_forum()
+    out = tmp_path / "forum.json"
+    done = _cli("export", forum.slug, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    printed = _cli("export", forum.slug)
+    assert printed.stdout.encode() == out.read_bytes()
+    assert _cli("export", "nobody").stderr.strip() == (
+        "Cannot export “nobody”: There is no forum at this address."
+    )
+    refused = _cli("import", str(out))
+    assert refused.returncode == 1
+    assert "exists already; nothing was imported" in refused.stderr
+    await _wipe()
+    bad = tmp_path / "bad.json"
+    doc = json.loads(out.read_bytes())
+    doc["sessions"][1]["speakers"][0]["speaker"] = "speaker-99"
+    bad.write_text(json.dumps(doc))
+    failed = _cli("import", str(bad))
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == (
+        f"Cannot import {bad}: Session 2 names “speaker-99”, which is not in the file's “speakers”."
+    )
+    assert await _counts() == [0] * len(ALL)
+    imported = _cli("import", str(out))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "Imported the forum “Test Forum” as tf (published)."
+    assert await services.export_forum("tf") == out.read_bytes()
