@@ -1,6 +1,6 @@
 """Render 2,000 A6 badges (and the same on A4 sheets); print seconds, size and peak memory.
 
-    .venv/bin/python bench/badges.py [COUNT]
+.venv/bin/python bench/badges.py [COUNT]
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from forum_mgmt.core.templating import template_config
 from forum_mgmt.forums.guards import requires_role
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
 from forum_mgmt.forums.workspace import ForumWorkspace
+from forum_mgmt.tickets.routes import TicketAPI
 
 log = logging.getLogger("forum_mgmt")
 
@@ -152,6 +153,7 @@ def create_app() -> Litestar:
             AgendaPages,
             ForumAPI,
             AgendaAPI,
+            TicketAPI,
             LoginPages,
             Router(
                 path="/manage",
