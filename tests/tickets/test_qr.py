@@ -1,5 +1,6 @@
 """QR images, read back by a real decoder (zxing-cpp)."""
 
+import base64
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -26,6 +27,13 @@ def test_longest_code_is_alphanumeric_mode_version_5_at_level_m():
     assert [d.mode for d in built.data_list] == [MODE_ALPHA_NUM]
     assert built.version == 5  # PRODUCT.md: version 6 or lower at level M
     assert built.error_correction == ERROR_CORRECT_M
+
+
+def test_base32_needs_a_smaller_symbol_than_base64url_of_the_same_bytes():
+    _claims, header, signature = codes.read_claims(LONGEST)
+    as_base64url = base64.urlsafe_b64encode(header + signature).decode()
+    assert (len(LONGEST), len(as_base64url)) == (120, 100)
+    assert (qr.build(LONGEST).version, qr.build(as_base64url).version) == (5, 6)
 
 
 def test_png_decodes_to_the_code():

@@ -8,9 +8,11 @@ A code is RFC 4648 base32 (no padding) of 75 bytes, always 120 characters:
     serial   u16  big-endian; bumped when a ticket is reissued, so an old code is revoked
     sig      64   Ed25519 signature of the 11 bytes above
 
-Base32 rather than base64url because its alphabet (A-Z, 2-7) lies inside the QR
-alphanumeric mode: 120 alphanumeric characters fit QR version 5 at level M, while 100
-base64url characters in byte mode would need version 6 and 75 signed bytes cannot fit it.
+Base32 rather than the issue's base64url: its alphabet (A-Z, 2-7) lies inside the QR
+alphanumeric mode, so a code fits QR version 5 at level M (37×37 modules, 122 characters
+at most), where the same bytes as 100 base64url characters need byte mode and version 6
+(41×41, 106 bytes at most). Smaller symbols scan from further away, and version 6 still
+leaves room for 96 bytes. Base32 is also case-blind, as keyboard wedges can be.
 No personal data is in a code. static/ticketcode.js mirrors this module for scanners.
 """
 
