@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint fmt migrate demo messages messages-compile system-test-deps bench clean
+.PHONY: run test lint fmt migrate demo messages messages-compile system-deps system-test-deps bench clean
 
 # --- installation (stamp files: a second run redoes nothing that is current) ---
 $(BIN)/python:
@@ -30,6 +30,14 @@ MO := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
 messages-compile: $(MO)
 
+# Badge PDFs need a font with Traditional Chinese, in production too.
+system-deps:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "Installing Debian's fonts-noto-cjk..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	fi
+
 # Debian's Chromium (Playwright never downloads a browser) and CJK fonts for the tests.
 system-test-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
@@ -39,7 +47,7 @@ system-test-deps:
 	fi
 
 # --- the two commands of the README ---
-run: $(VENV)/.installed messages-compile
+run: $(VENV)/.installed messages-compile system-deps
 	$(BIN)/forum-mgmt migrate
 	$(BIN)/forum-mgmt demo
 	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)

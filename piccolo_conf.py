@@ -24,5 +24,6 @@ APP_REGISTRY = AppRegistry(
         "forum_mgmt.accounts.piccolo_app",
         "forum_mgmt.forums.piccolo_app",
         "forum_mgmt.agenda.piccolo_app",
+        "forum_mgmt.tickets.piccolo_app",
     ]
 )

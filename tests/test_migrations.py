@@ -17,6 +17,7 @@ async def test_every_migration_runs_from_an_empty_database():
         "speaker",
         "agenda_session",
         "session_speaker",
+        "forum_key",
     }
     if db.is_postgres():
         rows = await db.engine().run_ddl(

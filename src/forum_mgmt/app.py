@@ -33,6 +33,7 @@ from forum_mgmt.exports.routes import ExportRoutes
 from forum_mgmt.forums.guards import requires_role
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
 from forum_mgmt.forums.workspace import ForumWorkspace
+from forum_mgmt.tickets.routes import TicketAPI
 
 log = logging.getLogger("forum_mgmt")
 
@@ -154,6 +155,7 @@ def create_app() -> Litestar:
             AgendaPages,
             ForumAPI,
             AgendaAPI,
+            TicketAPI,
             LoginPages,
             ExportRoutes,
             Router(

@@ -1,0 +1,18 @@
+from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from forum_mgmt.forums.tables import Forum
+
+
+class ForumKey(Table, tablename="forum_key"):
+    """A forum's Ed25519 key pair: it signs ticket codes; scanners get the public half."""
+
+    forum = ForeignKey(
+        references=Forum, on_delete=OnDelete.cascade, null=False, unique=True, index=True
+    )
+    public_key = Varchar(length=64, help_text="Raw 32-byte Ed25519 public key, base64url")
+    private_key = Text(
+        help_text="Raw private key sealed with AES-GCM under a key derived from SECRET_KEY"
+    )
+    created_at = Timestamptz()
