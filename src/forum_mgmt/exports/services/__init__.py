@@ -36,6 +36,7 @@ __all__ = [
     "export_forum",
     "import_forum",
     "page_part",
+    "personal_calendar",
     "respond",
     "schedule_file",
     "session_calendar",
@@ -86,6 +87,22 @@ async def session_calendar(forum: Forum, session_id: int) -> Rendered:
     variant = ("session.ics", session_id, i18n.current())
     return await cache.cached(
         forum, variant, build, media_type=CALENDAR, filename=f"{forum.slug}-{session_id}.ics"
+    )
+
+
+async def personal_calendar(forum: Forum, *, owner: int, session_ids: list[int]) -> Rendered:
+    """One attendee's sessions (booked and starred) as a feed; removed ones as cancelled."""
+    chosen = frozenset(session_ids)
+
+    async def build() -> bytes:
+        agenda = await agenda_services.load_agenda(forum, include_cancelled=True)
+        views = [v for v in agenda.sessions if v.id in chosen]
+        name = ical.both(forum.name, forum.name_local)
+        return ical.calendar(forum, views, name=f"{name} · {_('My sessions')}", refresh=True)
+
+    variant = ("personal.ics", owner, tuple(sorted(chosen)), i18n.current())
+    return await cache.cached(
+        forum, variant, build, media_type=CALENDAR, filename=f"{forum.slug}-mine.ics"
     )
 
 
