@@ -28,6 +28,14 @@ from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
+from forum_mgmt.mail import services as mail
+from forum_mgmt.registration.routes import (
+    RegisterPages,
+    RegistrationAPI,
+    RegistrationManagePages,
+    TicketAPI,
+    TicketPages,
+)
 
 log = logging.getLogger("forum_mgmt")
 
@@ -149,6 +157,11 @@ def create_app() -> Litestar:
             AgendaPages,
             ForumAPI,
             AgendaAPI,
+            RegisterPages,
+            TicketPages,
+            RegistrationAPI,
+            TicketAPI,
+            RegistrationManagePages,
             LoginPages,
             TokenPages,
             healthz,
@@ -168,6 +181,6 @@ def create_app() -> Litestar:
             Exception: on_unexpected,
         },
         openapi_config=OpenAPIConfig(title="forum_mgmt", version="0.1.0", path="/schema"),
-        on_startup=[db.open_pool],
-        on_shutdown=[db.close_pool],
+        on_startup=[db.open_pool, mail.start_worker],
+        on_shutdown=[mail.stop_worker, db.close_pool],
     )

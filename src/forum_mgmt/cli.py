@@ -105,6 +105,14 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mail(args: argparse.Namespace) -> int:
+    from forum_mgmt.mail import services as mail
+
+    sent = asyncio.run(mail.send_all())
+    print(f"Sent {sent} message(s); failures stay queued for the next run.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -156,6 +164,8 @@ def parser() -> argparse.ArgumentParser:
     tcreate = token.add_parser("create", help="create an API token; prints it as the last line")
     tcreate.add_argument("name", help="the user's name")
     tcreate.add_argument("--label", default="cli", help="what the token is for")
+    mail = sub.add_parser("mail", help="the outbox").add_subparsers(dest="action", required=True)
+    mail.add_parser("send", help="deliver queued mail that is due (retries included)")
     return p
 
 
@@ -169,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         return _user(args)
     if args.command == "token":
         return _token(args)
+    if args.command == "mail":
+        return _mail(args)
     return _serve(args)
 
 
