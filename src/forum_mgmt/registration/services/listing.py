@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import functools
+import operator
 import csv
 import io
 from dataclasses import dataclass
 
 from forum_mgmt.core import time
-from forum_mgmt.core.db import transaction
+from forum_mgmt.core.db import is_postgres, transaction
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
@@ -68,12 +70,15 @@ def _where(forum: Forum, filters: Filters):
         )
     if q := filters.q.strip():
         pattern = f"%{q}%"
-        where &= (
-            Registration.name.ilike(pattern)
-            | Registration.name_local.ilike(pattern)
-            | Registration.email.ilike(pattern)
-            | Registration.organization.ilike(pattern)
+        # SQLite's LIKE already ignores ASCII case (and Piccolo warns about ILIKE there).
+        op = "ilike" if is_postgres() else "like"
+        columns = (
+            Registration.name,
+            Registration.name_local,
+            Registration.email,
+            Registration.organization,
         )
+        where &= functools.reduce(operator.or_, (getattr(c, op)(pattern) for c in columns))
     return where
 
 
