@@ -22,7 +22,7 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self.refuse = refuse
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "451 Try again later"
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
-import functools
-import operator
 import csv
+import functools
 import io
+import operator
 from dataclasses import dataclass
 
 from forum_mgmt.core import time
