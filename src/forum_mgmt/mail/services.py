@@ -30,6 +30,7 @@ log = logging.getLogger("forum_mgmt.mail")
 
 MAX_ATTEMPTS = 8
 BATCH = 100
+DEBOUNCE = 0.5  # seconds between a wake-up and the run it triggers
 STALE = dt.timedelta(minutes=10)  # a claim older than this was lost with its process
 
 
@@ -69,7 +70,7 @@ async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
         )
         .returning(*Outbox.all_columns())
     )
-    sent = 0
+    sent: list[int] = []
     for row in sorted(claimed, key=lambda r: r["id"]):
         try:
             message = render(row)
@@ -90,16 +91,17 @@ async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
                 }
             ).where(Outbox.id == row["id"])
             continue
+        sent.append(row["id"])
+    if sent:
         await Outbox.update(
             {
                 Outbox.status: MailStatus.SENT,
-                Outbox.attempts: row["attempts"] + 1,
+                Outbox.attempts: Outbox.attempts + 1,
                 Outbox.sent_at: time.now(),
                 Outbox.last_error: "",
             }
-        ).where(Outbox.id == row["id"])
-        sent += 1
-    return sent
+        ).where(Outbox.id.is_in(sent))
+    return len(sent)
 
 
 async def send_all(*, now: dt.datetime | None = None) -> int:
@@ -218,6 +220,8 @@ async def _work() -> None:
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_wake.wait(), timeout=60)
+        # Gather what a burst of requests queues into one run instead of one run each.
+        await asyncio.sleep(DEBOUNCE)
         _wake.clear()
         try:
             await send_all()

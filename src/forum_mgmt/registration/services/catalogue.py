@@ -8,6 +8,7 @@ from forum_mgmt.agenda.tables import AgendaSession, SessionKind
 from forum_mgmt.core.errors import DomainError, NotFound
 from forum_mgmt.core.i18n import N_, _, babel_locale, current
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.services import seats
 from forum_mgmt.registration.tables import Category, Question, QuestionKind
 
 # code, English name (translated where shown), public, needs approval
@@ -37,7 +38,15 @@ async def ensure_categories(forum: Forum) -> list[Category]:
             for i, (code, name, public, approval) in enumerate(DEFAULT_CATEGORIES)
         ]
     ).on_conflict(action="DO NOTHING")
-    return await Category.objects().where(Category.forum == forum.id).order_by(Category.position)
+    rows = await Category.objects().where(Category.forum == forum.id).order_by(Category.position)
+    # The seat counters are born with the categories: sign-ups only update them.
+    await seats.ensure(
+        seats.forum_key(forum.id),
+        seats.waitlist_key(forum.id),
+        seats.pool(forum, rows[0], rows)[0],
+        *(seats.pool(forum, c, rows)[0] for c in rows),
+    )
+    return rows
 
 
 def category_name(category: Category) -> str:
@@ -65,6 +74,8 @@ async def update_category(
         )
     category.public, category.approval, category.quota = public, approval, quota
     await category.save([Category.public, Category.approval, Category.quota])
+    categories = await ensure_categories(forum)
+    await seats.ensure(seats.pool(forum, category, categories)[0])
     return category
 
 

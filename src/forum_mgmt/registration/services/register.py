@@ -114,20 +114,8 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
     """Confirm, wait-list or hold for approval; never more confirmed seats than capacity."""
     open_forum_or_raise(forum)
     c = await check(forum, data, by_organizer=by_organizer)
-    existing = (
-        await Registration.objects()
-        .where((Registration.forum == forum.id) & (Registration.email == c.email))
-        .first()
-    )
-    if existing is not None:
-        await _already_registered(forum, existing)
-    pool_key, _limit = seats.pool(forum, c.category, c.categories)
-    await seats.ensure(
-        seats.forum_key(forum.id),
-        pool_key,
-        seats.waitlist_key(forum.id),
-        *(seats.session_key(s) for s in c.session_ids),
-    )
+    if c.session_ids:
+        await seats.ensure(*(seats.session_key(s) for s in c.session_ids))
     reg = Registration(
         forum=forum.id,
         category=c.category.id,
