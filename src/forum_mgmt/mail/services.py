@@ -30,7 +30,8 @@ log = logging.getLogger("forum_mgmt.mail")
 
 MAX_ATTEMPTS = 8
 BATCH = 100
-DEBOUNCE = 0.5  # seconds between a wake-up and the run it triggers
+QUIET = 0.5  # seconds without new mail before a delivery run starts
+MAX_DELAY = 20.0  # seconds: the longest a busy process postpones delivery
 STALE = dt.timedelta(minutes=10)  # a claim older than this was lost with its process
 
 
@@ -220,8 +221,15 @@ async def _work() -> None:
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_wake.wait(), timeout=60)
-        # Gather what a burst of requests queues into one run instead of one run each.
-        await asyncio.sleep(DEBOUNCE)
+        # While requests keep queueing mail (a rush of sign-ups), let them have the CPU:
+        # deliver once QUIET passes without a new wake-up, or after MAX_DELAY at the latest.
+        deadline = asyncio.get_running_loop().time() + MAX_DELAY
+        while asyncio.get_running_loop().time() < deadline:
+            _wake.clear()
+            try:
+                await asyncio.wait_for(_wake.wait(), timeout=QUIET)
+            except TimeoutError:
+                break
         _wake.clear()
         try:
             await send_all()

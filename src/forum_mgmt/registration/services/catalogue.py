@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 
 from forum_mgmt.agenda.tables import AgendaSession, SessionKind
@@ -74,9 +75,33 @@ async def update_category(
         )
     category.public, category.approval, category.quota = public, approval, quota
     await category.save([Category.public, Category.approval, Category.quota])
+    forget_setup(forum)
     categories = await ensure_categories(forum)
     await seats.ensure(seats.pool(forum, category, categories)[0])
     return category
+
+
+# The sign-up form's set-up, read on every sign-up: kept for a moment per process. An
+# organizer's change reaches other worker processes within FORM_TTL seconds.
+FORM_TTL = 2.0
+_form_cache: dict[tuple, tuple[float, list[Category], list[Question]]] = {}
+
+
+async def form_setup(forum: Forum) -> tuple[list[Category], list[Question]]:
+    """The forum's categories and extra questions, as a sign-up needs them."""
+    key = (forum.id, forum.created_at)
+    hit = _form_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1], hit[2]
+    categories, extra = await ensure_categories(forum), await questions(forum)
+    if len(_form_cache) > 1000:
+        _form_cache.clear()
+    _form_cache[key] = (time.monotonic() + FORM_TTL, categories, extra)
+    return categories, extra
+
+
+def forget_setup(forum: Forum) -> None:
+    _form_cache.pop((forum.id, forum.created_at), None)
 
 
 async def questions(forum: Forum) -> list[Question]:
@@ -120,11 +145,13 @@ async def add_question(
         position=count,
     )
     await question.save()
+    forget_setup(forum)
     return question
 
 
 async def remove_question(forum: Forum, question_id: int) -> None:
     await Question.delete().where((Question.forum == forum.id) & (Question.id == question_id))
+    forget_setup(forum)
 
 
 async def workshops(forum: Forum) -> list[dict]:

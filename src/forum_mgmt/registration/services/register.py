@@ -75,9 +75,9 @@ async def check(forum: Forum, data: RegistrationIn, *, by_organizer: bool = Fals
     country = checks.check_country(fields, data.country)
     if not data.consent:
         fields["consent"] = _("Registration needs your consent to the privacy notice.")
-    categories = await catalogue.ensure_categories(forum)
+    categories, questions = await catalogue.form_setup(forum)
     category = checks.pick_category(fields, categories, data.category, by_organizer=by_organizer)
-    answers = checks.check_answers(fields, await catalogue.questions(forum), data.answers)
+    answers = checks.check_answers(fields, questions, data.answers)
     workshops = await catalogue.workshops(forum) if data.session_ids else []
     session_ids = checks.check_sessions(fields, workshops, data.session_ids)
     checks.raise_if(fields)
