@@ -7,15 +7,7 @@ from forum_mgmt.registration.tables import Registration
 
 
 def person(n: int = 1, **fields) -> RegistrationIn:
-    data = {
-        "name": f"Person {n}",
-        "email": f"person{n}@example.org",
-        "organization": "TFCF",
-        "country": "TW",
-        "consent": True,
-    }
-    data.update(fields)
-    return RegistrationIn(**data)
+    return RegistrationIn(**body(n, **fields))
 
 
 def body(n: int = 1, **fields) -> dict:

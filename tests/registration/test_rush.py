@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -17,33 +13,14 @@ from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
 from forum_mgmt.registration.services import seats
 from forum_mgmt.registration.tables import Booking, Registration
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import run_server
 from tests.factories import make_forum, make_session
 from tests.registration.helpers import body
 
 
 @pytest.fixture(scope="module")
 def server(database) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "forum_mgmt.cli", "serve", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "LOG_LEVEL": "warning"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start")
-    time.sleep(1)  # the second worker
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from run_server(workers=2)
 
 
 async def _burst(url: str, bodies: list[dict]) -> list[httpx.Response]:

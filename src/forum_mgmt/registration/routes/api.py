@@ -90,8 +90,7 @@ class RegistrationAPI(Controller):
         action: FromPath[str],
     ) -> RegistrationOut:
         forum = forum_of(request)
-        registration = await services.get_registration(forum, registration_id)
-        await services.decide(forum, registration, action, by="organizer")
+        registration = await services.decide(forum, registration_id, action, by="organizer")
         return await _one(forum, registration)
 
 

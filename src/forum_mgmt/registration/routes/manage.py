@@ -74,9 +74,7 @@ class RegistrationManagePages(Controller):
         registration_id: FromPath[int],
         action: FromPath[str],
     ) -> Redirect:
-        forum = forum_of(request)
-        registration = await services.get_registration(forum, registration_id)
-        await services.decide(forum, registration, action, by="organizer")
+        await services.decide(forum_of(request), registration_id, action, by="organizer")
         back = (await request.form()).get("back") or ""
         return Redirect(f"/manage/forums/{slug}/registrations?{_safe(back)}", status_code=303)
 

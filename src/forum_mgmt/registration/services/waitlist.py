@@ -172,8 +172,15 @@ async def waitlist_position(forum: Forum, registration: Registration) -> int | N
     return ahead + 1
 
 
-async def decide(forum: Forum, registration: Registration, action: str, *, by: str) -> Registration:
-    """An organizer's decision by name: approve, reject, promote or cancel."""
+async def decide(forum: Forum, registration_id: int, action: str, *, by: str) -> Registration:
+    """An organizer's decision by name on a registration of this forum."""
+    registration = (
+        await Registration.objects()
+        .where((Registration.forum == forum.id) & (Registration.id == registration_id))
+        .first()
+    )
+    if registration is None:
+        raise NotFound(_("There is no such registration."))
     if action == "approve":
         return await approve(forum, registration)
     if action == "reject":
