@@ -314,3 +314,27 @@ async def test_settings_page_sets_a_quota_and_adds_a_question(client):
     bad = await client.post(API, json=body(2, answers={str(question.id): "XXL"}))
     assert ok.status_code == 201
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "path", ["/manage/forums/{slug}/registrations", API.replace("test-forum", "{slug}")]
+)
+async def test_registration_lists_cost_the_same_queries_for_1_and_3(client, count_queries, path):
+    counts = []
+    for n in (1, 3):
+        forum = await make_forum(f"q{n}", capacity=1)
+        workshop = await make_session(forum, "Lab", kind=SessionKind.WORKSHOP, capacity=5)
+        for i in range(n):
+            await services.register(forum, person(i, session_ids=[workshop.id]))
+        _u, token = await make_user(f"org{n}", role=Role.ORGANIZER, forum=forum)
+        count_queries.count = 0
+        response = await client.get(path.format(slug=forum.slug), headers=bearer(token))
+        assert response.status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1]
+
+
+async def test_openapi_document_lists_the_registration_api(client):
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    assert "/api/forums/{slug}/registrations" in response.json()["paths"]

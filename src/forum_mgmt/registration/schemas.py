@@ -11,22 +11,6 @@ import msgspec
 # to its field); the Structs fix the shape and refuse what is not even the right type.
 
 
-class RegistrationIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    email: str
-    name_local: str = ""
-    organization: str = ""
-    title: str = ""
-    country: str = ""
-    category: str = "attendee"
-    dietary: str = ""
-    accessibility: str = ""
-    consent: bool = False
-    public_listing: bool = False
-    session_ids: list[int] = msgspec.field(default_factory=list)
-    answers: dict[str, str] = msgspec.field(default_factory=dict)
-
-
 class DetailsIn(msgspec.Struct, forbid_unknown_fields=True):
     """What an attendee may change on the ticket page (the email is the identity)."""
 
@@ -39,6 +23,15 @@ class DetailsIn(msgspec.Struct, forbid_unknown_fields=True):
     accessibility: str = ""
     public_listing: bool = False
     answers: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class RegistrationIn(DetailsIn, kw_only=True, forbid_unknown_fields=True):
+    """A sign-up: the details, and who, as what, with which workshops, with consent."""
+
+    email: str
+    category: str = "attendee"
+    consent: bool = False
+    session_ids: list[int] = msgspec.field(default_factory=list)
 
 
 class RegistrationCreated(msgspec.Struct):

@@ -104,7 +104,7 @@ async def _rows(forum: Forum, regs: list[Registration]) -> list[Row]:
             Booking.registration.is_in([r.id for r in regs])
         ):
             bookings.setdefault(b["registration"], []).append(b["session"])
-    orders = await waiting_orders(forum) if any(r.status == Status.WAITLISTED for r in regs) else []
+    orders = await waiting_orders(forum)
     return [
         Row(
             registration=r,
