@@ -48,3 +48,30 @@ async def test_register_on_a_phone_and_land_on_the_ticket(
     assert (row.status, row.language, row.country) == ("confirmed", lang, "TW")
     # the refused first attempt answered 422, which Chromium logs; nothing else may fail
     assert [e for e in page.console_errors if "status of 422" not in e] == []
+
+
+async def test_organizer_moves_someone_up_from_the_waiting_list(live_server, page):
+    from forum_mgmt.forums.tables import Role
+    from forum_mgmt.registration import services
+    from tests.factories import PASSWORD, make_user
+    from tests.registration.helpers import person
+
+    forum = await make_forum("desk", capacity=1)
+    await services.register(forum, person(1, name="Wang Da-ming", name_local="王大明"))
+    waiting = (await services.register(forum, person(2))).registration
+    await make_user("desk-organizer", role=Role.ORGANIZER, forum=forum)
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await page.goto(f"{live_server}/login?next=/manage/forums/desk/registrations")
+    await page.fill("#username", "desk-organizer")
+    await page.fill("#password", PASSWORD)
+    await page.click("form button[type=submit]")
+    await page.wait_for_url("**/manage/forums/desk/registrations")
+    assert "王大明" in await page.inner_text("table.list")
+    await page.screenshot(path=str(ARTIFACTS / "registrations-manage.png"), full_page=True)
+    # free the seat, then the waiting person has already been moved up by the cancel
+    row = page.locator("tr", has_text="person1@example.org")
+    await row.locator("button", has_text="Cancel").click()
+    await page.wait_for_url("**/manage/forums/desk/registrations*")
+    fresh = await Registration.objects().get(Registration.id == waiting.id)
+    assert fresh.status == "confirmed"
+    assert page.console_errors == []

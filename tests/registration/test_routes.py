@@ -338,3 +338,22 @@ async def test_openapi_document_lists_the_registration_api(client):
     response = await client.get("/schema/openapi.json")
     assert response.status_code == 200
     assert "/api/forums/{slug}/registrations" in response.json()["paths"]
+
+
+async def test_the_demo_forum_takes_registrations_with_its_workshop(client):
+    import datetime as dt
+
+    from forum_mgmt import demo
+
+    forum, _created = await demo.load(dt.date(2026, 12, 24))
+    page = await client.get(f"/forums/{forum.slug}/register")
+    assert page.status_code == 200
+    (workshop,) = await services.workshops(forum)
+    assert f'value="{workshop["id"]}"' in page.text
+    codes = [c.code for c in await services.ensure_categories(forum)]
+    assert codes == ["attendee", "speaker", "press", "vip", "staff"]
+    response = await client.post(
+        f"/api/forums/{forum.slug}/registrations",
+        json=body(1, session_ids=[workshop["id"]]),
+    )
+    assert response.json()["status"] == "confirmed"

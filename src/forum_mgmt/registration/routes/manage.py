@@ -197,6 +197,8 @@ async def _edit_context(forum, registration_id: int) -> dict:
     r = row.registration
     return {
         "forum": forum,
+        "category_label": services.category_name,
+        "categories": await services.ensure_categories(forum),
         "section": "registrations",
         "row": row,
         "values": {
