@@ -357,3 +357,27 @@ async def test_the_demo_forum_takes_registrations_with_its_workshop(client):
         json=body(1, session_ids=[workshop["id"]]),
     )
     assert response.json()["status"] == "confirmed"
+
+
+async def test_organizer_edits_a_registration_with_the_same_rules(client):
+    forum = await make_forum()
+    reg = (await services.register(forum, person(1))).registration
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    url = f"/manage/forums/test-forum/registrations/{reg.id}"
+    page = await client.get(url)
+    assert page.status_code == 200 and 'value="Person 1"' in page.text
+    token = await csrf_token(client)
+    bad = await client.post(url, data={"name": "<b>x</b>", "_csrf_token": token})
+    assert bad.status_code == 422 and 'id="name-error"' in bad.text
+    ok = await client.post(url, data={"name": "王小明", "country": "TW", "_csrf_token": token})
+    assert ok.status_code == 303
+    assert (await Registration.objects().get(Registration.id == reg.id)).name == "王小明"
+
+
+async def test_a_ticket_page_does_not_leak_its_link(client):
+    forum = await make_forum()
+    reg = (await services.register(forum, person(1))).registration
+    page = await client.get(f"/tickets/{reg.token}")
+    assert '<meta name="referrer" content="no-referrer">' in page.text
+    assert (await client.get("/tickets/wrong-token")).status_code == 404
