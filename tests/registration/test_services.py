@@ -153,3 +153,45 @@ async def test_categories_are_created_once():
     await services.ensure_categories(forum)
     codes = [c["code"] for c in await Category.select(Category.code).order_by(Category.position)]
     assert codes == ["attendee", "speaker", "press", "vip", "staff"]
+
+
+async def test_a_promoted_person_gets_the_workshops_they_asked_for_when_seats_remain():
+    forum = await make_forum(capacity=1)
+    workshop = await make_session(forum, "Lab", kind=SessionKind.WORKSHOP, capacity=5)
+    first = (await services.register(forum, person(1))).registration
+    second = (await services.register(forum, person(2, session_ids=[workshop.id]))).registration
+    assert await services.booked_ids(second) == []  # waiting: no workshop seat held
+    await services.cancel(forum, first, by="attendee")
+    assert await services.booked_ids(second) == [workshop.id]
+    assert await seats.taken(seats.session_key(workshop.id)) == 1
+
+
+async def test_extra_questions_are_checked():
+    forum = await make_forum()
+    need = await services.add_question(
+        forum, label="Need a visa letter?", kind="yesno", required=True
+    )
+    pick = await services.add_question(
+        forum, label="Lunch", kind="choice", choices="Meat\nVegetarian"
+    )
+    with pytest.raises(DomainError) as err:
+        await services.register(forum, person(1, answers={str(pick.id): "Fish"}))
+    assert err.value.fields == {
+        f"answers.{need.id}": "Please answer this question.",
+        f"answers.{pick.id}": "Choose one of the options.",
+    }
+    ok = await services.register(
+        forum, person(1, answers={str(need.id): "yes", str(pick.id): "Vegetarian"})
+    )
+    assert ok.registration.answers == {str(need.id): "yes", str(pick.id): "Vegetarian"}
+
+
+async def test_registration_not_yet_open_is_refused():
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    forum = await make_forum(registration_opens_at=soon)
+    with pytest.raises(DomainError) as err:
+        await services.register(forum, person(1))
+    assert (err.value.code, err.value.message) == (
+        "registration_closed",
+        "Registration has not opened yet.",
+    )
