@@ -29,15 +29,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(database) -> Iterator[str]:
-    yield from run_server()
-
-
-def run_server(workers: int = 1) -> Iterator[str]:
-    """`forum-mgmt serve` in a subprocess on the test database; yields its URL."""
     port = _free_port()
-    command = [sys.executable, "-m", "forum_mgmt.cli", "serve", "--port", str(port)]
     proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [*command, "--workers", str(workers)],
+        [sys.executable, "-m", "forum_mgmt.cli", "serve", "--port", str(port)],
         env={**os.environ, "LOG_LEVEL": "warning"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -51,8 +45,6 @@ def run_server(workers: int = 1) -> Iterator[str]:
     else:
         proc.kill()
         pytest.fail("the server did not start")
-    if workers > 1:
-        time.sleep(1)  # the other workers come up a moment after the first answers
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,14 +14,16 @@ from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
 from forum_mgmt.registration.services import seats
 from forum_mgmt.registration.tables import Booking, Registration
-from tests.browser.conftest import run_server
 from tests.factories import make_forum, make_session
 from tests.registration.helpers import body
+from tests.servers import running_server
 
 
 @pytest.fixture(scope="module")
 def server(database) -> Iterator[str]:
-    yield from run_server(workers=2)
+    with running_server(workers=2) as url:
+        time.sleep(1)  # the second worker comes up a moment after the first answers
+        yield url
 
 
 async def _burst(url: str, bodies: list[dict]) -> list[httpx.Response]:
