@@ -381,3 +381,18 @@ async def test_a_ticket_page_does_not_leak_its_link(client):
     page = await client.get(f"/tickets/{reg.token}")
     assert '<meta name="referrer" content="no-referrer">' in page.text
     assert (await client.get("/tickets/wrong-token")).status_code == 404
+
+
+async def test_mail_log_shows_what_waits_and_what_went_out(client):
+    from forum_mgmt.mail import services as mail
+
+    forum = await make_forum(capacity=1)
+    await services.register(forum, person(1))
+    await mail.send_all()
+    await services.register(forum, person(2))
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    page = await client.get("/manage/forums/test-forum/registrations/mail")
+    assert page.status_code == 200
+    assert page.text.index("person2@example.org") < page.text.index("person1@example.org")
+    assert "Sent" in page.text and "Waiting" in page.text

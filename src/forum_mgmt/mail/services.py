@@ -17,6 +17,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import cache
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
@@ -178,6 +179,11 @@ def ics(event: dict) -> bytes:
 
 
 # Delivery --------------------------------------------------------------------------
+
+
+def outbox_folder() -> Path | None:
+    """Where development mail goes (no SMTP_URL); None when mail goes over SMTP."""
+    return None if os.environ.get("SMTP_URL") else get_settings().data_dir / "outbox"
 
 
 def deliver(message: EmailMessage) -> None:

@@ -121,6 +121,19 @@ class RegistrationManagePages(Controller):
             headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
         )
 
+    @get("/registrations/mail", **ORGANIZER)
+    async def mail_log(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        return Template(
+            "registration/mail_log.html",
+            context={
+                "forum": forum,
+                "section": "registrations",
+                "messages": await services.mail_log(forum),
+                "outbox_folder": services.outbox_folder(),
+            },
+        )
+
     @post("/registrations/mail", **ORGANIZER, status_code=HTTP_200_OK)
     async def mail(self, request: Request, slug: FromPath[str]) -> Redirect:
         forum = forum_of(request)

@@ -26,9 +26,10 @@ from forum_mgmt.registration.services.listing import (
     get_registration,
     list_registrations,
     mail_group,
+    mail_log,
     row_of,
 )
-from forum_mgmt.registration.services.notify import manage_url
+from forum_mgmt.registration.services.notify import manage_url, outbox_folder
 from forum_mgmt.registration.services.register import Outcome, check, register
 from forum_mgmt.registration.services.seats import is_open, window
 from forum_mgmt.registration.services.waitlist import (
@@ -63,7 +64,9 @@ __all__ = [
     "list_registrations",
     "loaded",
     "mail_group",
+    "mail_log",
     "manage_url",
+    "outbox_folder",
     "promote",
     "questions",
     "register",

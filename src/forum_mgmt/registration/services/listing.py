@@ -14,6 +14,7 @@ from forum_mgmt.core.db import is_postgres, transaction
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration.services import catalogue, checks, notify
 from forum_mgmt.registration.tables import Booking, Category, Registration, Status
 
@@ -220,6 +221,29 @@ async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str)
             offset += MAX_LIMIT
     notify.deliver_soon()
     return sent
+
+
+async def mail_log(forum: Forum, *, limit: int = 100) -> list[dict]:
+    """The latest messages to this forum's registrants: what went out, what still waits."""
+    return await (
+        Outbox.select(
+            Outbox.id,
+            Outbox.to,
+            Outbox.template,
+            Outbox.status,
+            Outbox.attempts,
+            Outbox.last_error,
+            Outbox.created_at,
+            Outbox.sent_at,
+        )
+        .where(
+            Outbox.to.is_in(
+                Registration.select(Registration.email).where(Registration.forum == forum.id)
+            )
+        )
+        .order_by(Outbox.id, ascending=False)
+        .limit(limit)
+    )
 
 
 async def categories_of(forum: Forum) -> list[Category]:

@@ -63,6 +63,11 @@ async def tell(
     )
 
 
+def outbox_folder():
+    """The development outbox folder, for the organizer's mail log (None with SMTP)."""
+    return mail.outbox_folder()
+
+
 def deliver_soon() -> None:
     """After the commit: wake this process's mail worker."""
     mail.kick()
