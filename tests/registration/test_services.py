@@ -195,3 +195,37 @@ async def test_registration_not_yet_open_is_refused():
         "registration_closed",
         "Registration has not opened yet.",
     )
+
+
+async def test_a_newcomer_is_told_their_current_place_after_others_left_the_line():
+    forum = await make_forum(capacity=1)
+    first = (await services.register(forum, person(1))).registration
+    await services.register(forum, person(2))  # waiting, 1
+    third = (await services.register(forum, person(3))).registration  # waiting, 2
+    await services.register(forum, person(4))  # waiting, 3
+    await services.cancel(forum, first, by="attendee")  # person 2 moves up
+    await services.cancel(forum, third, by="attendee")  # person 3 leaves the line
+    fifth = await services.register(forum, person(5))
+    assert fifth.waitlist_position == 2  # behind person 4 only
+    rows = await services.list_registrations(forum, services.Filters(status="waitlisted"))
+    assert [(r.registration.email, r.waitlist_position) for r in rows] == [
+        ("person4@example.org", 1),
+        ("person5@example.org", 2),
+    ]
+
+
+async def test_setting_a_quota_recounts_the_pools():
+    forum = await make_forum(capacity=4)
+    await services.ensure_categories(forum)
+    vip = next(c for c in await services.ensure_categories(forum) if c.code == "vip")
+    await services.update_category(forum, vip.id, public=True, approval=False, quota=0)
+    first = (await services.register(forum, person(1, category="vip"))).registration
+    await services.register(forum, person(2))
+    await services.update_category(forum, vip.id, public=True, approval=False, quota=2)
+    assert await seats.taken(f"category:{vip.id}") == 1
+    assert await seats.taken(f"shared:{forum.id}") == 1
+    await services.cancel(forum, first, by="attendee")
+    assert await seats.taken(f"category:{vip.id}") == 0
+    assert await seats.taken(f"shared:{forum.id}") == 1
+    with pytest.raises(DomainError):
+        await services.update_category(forum, vip.id, public=True, approval=False, quota=5)

@@ -6,6 +6,8 @@ import time
 from functools import cache
 
 from forum_mgmt.agenda.tables import AgendaSession, SessionKind
+from forum_mgmt.core import time as time_
+from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError, NotFound
 from forum_mgmt.core.i18n import N_, _, babel_locale, current
 from forum_mgmt.forums.tables import Forum
@@ -29,23 +31,30 @@ class InvalidSetting(DomainError):
 async def ensure_categories(forum: Forum) -> list[Category]:
     """The forum's categories, the defaults created on first use (safe to call twice)."""
     rows = await Category.objects().where(Category.forum == forum.id).order_by(Category.position)
-    if rows:
-        return rows
-    await Category.insert(
-        *[
-            Category(
-                forum=forum.id, code=code, name=name, public=public, approval=approval, position=i
-            )
-            for i, (code, name, public, approval) in enumerate(DEFAULT_CATEGORIES)
-        ]
-    ).on_conflict(action="DO NOTHING")
-    rows = await Category.objects().where(Category.forum == forum.id).order_by(Category.position)
-    # The seat counters are born with the categories: sign-ups only update them.
+    if not rows:
+        await Category.insert(
+            *[
+                Category(
+                    forum=forum.id,
+                    code=code,
+                    name=name,
+                    public=public,
+                    approval=approval,
+                    position=i,
+                )
+                for i, (code, name, public, approval) in enumerate(DEFAULT_CATEGORIES)
+            ]
+        ).on_conflict(action="DO NOTHING")
+        rows = (
+            await Category.objects().where(Category.forum == forum.id).order_by(Category.position)
+        )
+    # The seat counters live beside the categories: sign-ups only ever update them.
     await seats.ensure(
         seats.forum_key(forum.id),
         seats.waitlist_key(forum.id),
-        seats.pool(forum, rows[0], rows)[0],
-        *(seats.pool(forum, c, rows)[0] for c in rows),
+        seats.left_key(forum.id),
+        f"shared:{forum.id}",
+        *(f"category:{c.id}" for c in rows),
     )
     return rows
 
@@ -74,22 +83,30 @@ async def update_category(
             fields={"quota": _("Between 0 and the forum's capacity.")},
         )
     category.public, category.approval, category.quota = public, approval, quota
-    await category.save([Category.public, Category.approval, Category.quota])
-    forget_setup(forum)
-    categories = await ensure_categories(forum)
-    await seats.ensure(seats.pool(forum, category, categories)[0])
+    async with transaction():
+        await seats.lock(seats.forum_key(forum.id))
+        await category.save([Category.public, Category.approval, Category.quota])
+        categories = await Category.objects().where(Category.forum == forum.id)
+        if sum(c.quota for c in categories) > forum.capacity > 0:
+            raise InvalidSetting(
+                _("The quotas together would exceed the forum's capacity."),
+                fields={"quota": _("Between 0 and the forum's capacity.")},
+            )
+        await seats.recount(forum, categories)
+    await forget_setup(forum)
     return category
 
 
-# The sign-up form's set-up, read on every sign-up: kept for a moment per process. An
-# organizer's change reaches other worker processes within FORM_TTL seconds.
+# The sign-up form's set-up, read on every sign-up: kept for a moment per process, keyed
+# by the forum row's updated_at, which every change here moves. A sign-up reads the forum
+# row fresh, so a change reaches every worker process at once.
 FORM_TTL = 2.0
 _form_cache: dict[tuple, tuple[float, list[Category], list[Question]]] = {}
 
 
 async def form_setup(forum: Forum) -> tuple[list[Category], list[Question]]:
     """The forum's categories and extra questions, as a sign-up needs them."""
-    key = (forum.id, forum.created_at)
+    key = (forum.id, forum.created_at, forum.updated_at)
     hit = _form_cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1], hit[2]
@@ -100,8 +117,10 @@ async def form_setup(forum: Forum) -> tuple[list[Category], list[Question]]:
     return categories, extra
 
 
-def forget_setup(forum: Forum) -> None:
-    _form_cache.pop((forum.id, forum.created_at), None)
+async def forget_setup(forum: Forum) -> None:
+    """The form's set-up changed: move the forum's updated_at, which keys every cache."""
+    forum.updated_at = time_.now()
+    await Forum.update({Forum.updated_at: forum.updated_at}).where(Forum.id == forum.id)
 
 
 async def questions(forum: Forum) -> list[Question]:
@@ -145,13 +164,13 @@ async def add_question(
         position=count,
     )
     await question.save()
-    forget_setup(forum)
+    await forget_setup(forum)
     return question
 
 
 async def remove_question(forum: Forum, question_id: int) -> None:
     await Question.delete().where((Question.forum == forum.id) & (Question.id == question_id))
-    forget_setup(forum)
+    await forget_setup(forum)
 
 
 async def workshops(forum: Forum) -> list[dict]:

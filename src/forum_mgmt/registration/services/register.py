@@ -146,7 +146,7 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
                 reg.status = Status.CONFIRMED
             elif forum.waitlist:
                 reg.status = Status.WAITLISTED
-                reg.waitlist_order = position = await seats.next_in_line(forum.id)
+                reg.waitlist_order, position = await seats.join_line(forum.id)
             else:
                 raise ForumFull(_("This forum is full."))
             await reg.save()

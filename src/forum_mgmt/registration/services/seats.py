@@ -14,7 +14,7 @@ import datetime as dt
 
 from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Forum, ForumStatus
-from forum_mgmt.registration.tables import Category, Counter
+from forum_mgmt.registration.tables import Category, Counter, Registration
 
 
 def forum_key(forum_id: int) -> str:
@@ -23,6 +23,10 @@ def forum_key(forum_id: int) -> str:
 
 def waitlist_key(forum_id: int) -> str:
     return f"waitlist:{forum_id}"
+
+
+def left_key(forum_id: int) -> str:
+    return f"waitlist-left:{forum_id}"
 
 
 def session_key(session_id: int) -> str:
@@ -82,6 +86,22 @@ async def next_in_line(forum_id: int) -> int:
     return rows[0]["taken"]
 
 
+async def join_line(forum_id: int) -> tuple[int, int]:
+    """(number, place) for a newcomer to the waiting list: place 1 is next.
+
+    Everyone who ever left the line was ahead of the newcomer, and leaving takes the
+    line's lock first (leave_line), so numbers issued minus people gone is exact.
+    """
+    number = await next_in_line(forum_id)
+    return number, number - await taken(left_key(forum_id))
+
+
+async def leave_line(forum_id: int) -> None:
+    """Someone left the waiting list (moved up, cancelled, rejected)."""
+    await lock(waitlist_key(forum_id))
+    await take(left_key(forum_id), 0)
+
+
 async def take_seat(forum: Forum, category: Category, categories: list[Category]) -> bool:
     """A forum seat and one from the category's pool, or neither."""
     if not await take(forum_key(forum.id), forum.capacity):
@@ -96,6 +116,27 @@ async def take_seat(forum: Forum, category: Category, categories: list[Category]
 async def release_seat(forum: Forum, category: Category, categories: list[Category]) -> None:
     await release(forum_key(forum.id))
     await release(pool(forum, category, categories)[0])
+
+
+async def recount(forum: Forum, categories: list[Category]) -> None:
+    """Set the forum's seat counters from its confirmed registrations.
+
+    For when the pools change (a quota set or removed): seats counted in the shared pool
+    may now belong to a category's own. Call it in a transaction holding the forum lock.
+    """
+    rows = await Registration.raw(
+        "SELECT category, COUNT(*) AS n FROM registration "
+        "WHERE forum = {} AND status = 'confirmed' GROUP BY category",
+        forum.id,
+    )
+    per_category = {r["category"]: r["n"] for r in rows}
+    values = {forum_key(forum.id): sum(per_category.values()), f"shared:{forum.id}": 0}
+    for c in categories:
+        values[f"category:{c.id}"] = per_category.get(c.id, 0) if c.quota else 0
+        if not c.quota:
+            values[f"shared:{forum.id}"] += per_category.get(c.id, 0)
+    for key, value in values.items():
+        await Counter.update({Counter.taken: value}).where(Counter.key == key)
 
 
 async def taken(key: str) -> int:

@@ -35,19 +35,9 @@ async def _move(registration: Registration, frm: tuple[Status, ...], to: Status)
     return bool(rows)
 
 
-async def _start(forum: Forum, categories: list[Category], registration: Registration) -> None:
-    category = next(c for c in categories if c.id == registration.category)
-    await seats.ensure(
-        seats.forum_key(forum.id),
-        seats.pool(forum, category, categories)[0],
-        seats.waitlist_key(forum.id),
-    )
-
-
 async def cancel(forum: Forum, registration: Registration, *, by: str) -> Registration:
     """Cancel; a held seat goes at once to the first person in line who fits it."""
     categories = await catalogue.ensure_categories(forum)
-    await _start(forum, categories, registration)
     async with transaction():
         await seats.lock(seats.forum_key(forum.id))
         if await _move(registration, (Status.CONFIRMED,), Status.CANCELLED):
@@ -62,7 +52,10 @@ async def cancel(forum: Forum, registration: Registration, *, by: str) -> Regist
                 await seats.release(seats.session_key(row["session"]))
             await notify.tell(forum, registration, "cancelled", extra={"by": by})
             await promote_next(forum, categories)
-        elif await _move(registration, (Status.WAITLISTED, Status.PENDING), Status.CANCELLED):
+        elif await _move(registration, (Status.WAITLISTED,), Status.CANCELLED):
+            await seats.leave_line(forum.id)
+            await notify.tell(forum, registration, "cancelled", extra={"by": by})
+        elif await _move(registration, (Status.PENDING,), Status.CANCELLED):
             await notify.tell(forum, registration, "cancelled", extra={"by": by})
         # else: already cancelled or rejected; cancelling twice changes nothing
     notify.deliver_soon()
@@ -91,12 +84,13 @@ async def _confirm(
     forum: Forum, categories: list[Category], person: Registration, *, frm: Status
 ) -> bool:
     category = next(c for c in categories if c.id == person.category)
-    await seats.ensure(seats.pool(forum, category, categories)[0])
     if not await seats.take_seat(forum, category, categories):
         return False
     if not await _move(person, (frm,), Status.CONFIRMED):
         await seats.release_seat(forum, category, categories)
         return False
+    if frm == Status.WAITLISTED:
+        await seats.leave_line(forum.id)
     wanted = [int(s) for s in checks.loaded(person.wanted_sessions)]
     booked = []
     if wanted:
@@ -111,7 +105,6 @@ async def _confirm(
 async def promote(forum: Forum, registration: Registration) -> Registration:
     """The organizer moves this person from the waiting list to a free seat."""
     categories = await catalogue.ensure_categories(forum)
-    await _start(forum, categories, registration)
     async with transaction():
         await seats.lock(seats.forum_key(forum.id))
         if registration.status != Status.WAITLISTED:
@@ -125,7 +118,6 @@ async def promote(forum: Forum, registration: Registration) -> Registration:
 async def approve(forum: Forum, registration: Registration) -> Registration:
     """Approve a pending registration: a seat if one is free, else the waiting list."""
     categories = await catalogue.ensure_categories(forum)
-    await _start(forum, categories, registration)
     async with transaction():
         await seats.lock(seats.forum_key(forum.id))
         if registration.status != Status.PENDING:
@@ -133,7 +125,7 @@ async def approve(forum: Forum, registration: Registration) -> Registration:
         if await _confirm(forum, categories, registration, frm=Status.PENDING):
             pass
         elif forum.waitlist:
-            order = await seats.next_in_line(forum.id)
+            order, position = await seats.join_line(forum.id)
             await Registration.update(
                 {
                     Registration.status: Status.WAITLISTED,
@@ -142,7 +134,6 @@ async def approve(forum: Forum, registration: Registration) -> Registration:
                 }
             ).where((Registration.id == registration.id) & (Registration.status == Status.PENDING))
             registration.status, registration.waitlist_order = Status.WAITLISTED, order
-            position = await waitlist_position(forum, registration)
             await notify.tell(forum, registration, "waitlisted", waitlist_position=position)
         else:
             raise ForumFull(_("This forum is full."))
@@ -153,7 +144,9 @@ async def approve(forum: Forum, registration: Registration) -> Registration:
 async def reject(forum: Forum, registration: Registration) -> Registration:
     """Turn down a registration awaiting approval (or waiting for a seat)."""
     async with transaction():
-        if not await _move(registration, (Status.PENDING, Status.WAITLISTED), Status.REJECTED):
+        if await _move(registration, (Status.WAITLISTED,), Status.REJECTED):
+            await seats.leave_line(forum.id)
+        elif not await _move(registration, (Status.PENDING,), Status.REJECTED):
             raise WrongStatus(_("Only a pending or waiting registration can be rejected."))
         await notify.tell(forum, registration, "rejected")
     notify.deliver_soon()
