@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
@@ -26,28 +27,46 @@ def _filters(status: str, category: str, session: str, q: str) -> services.Filte
     )
 
 
+def query_filters(
+    status: FromQuery[str] = "",
+    category: FromQuery[str] = "",
+    session: FromQuery[str] = "",
+    q: FromQuery[str] = "",
+) -> services.Filters:
+    """The list's filters from the query string (the list, its CSV and its links)."""
+    return _filters(status, category, session, q)
+
+
+def _query(filters: services.Filters) -> str:
+    return urlencode(
+        {
+            "status": filters.status,
+            "category": filters.category,
+            "session": filters.session or "",
+            "q": filters.q,
+        }
+    )
+
+
 class RegistrationManagePages(Controller):
     path = "/manage/forums/{slug:str}"
+    dependencies = {"filters": Provide(query_filters, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/registrations", **ORGANIZER, name="manage-registrations")
     async def index(
         self,
         request: Request,
         slug: FromPath[str],
-        status: FromQuery[str] = "",
-        category: FromQuery[str] = "",
-        session: FromQuery[str] = "",
-        q: FromQuery[str] = "",
+        filters: NamedDependency[services.Filters],
         page: FromQuery[int] = 1,
         done: FromQuery[str] = "",
     ) -> Template:
         forum = forum_of(request)
-        filters = _filters(status, category, session, q)
         page = max(page, 1)
         rows = await services.list_registrations(
             forum, filters, limit=PAGE + 1, offset=(page - 1) * PAGE
         )
-        query = urlencode({"status": status, "category": category, "session": session, "q": q})
+        query = _query(filters)
         return Template(
             "registration/manage.html",
             context={
@@ -108,13 +127,9 @@ class RegistrationManagePages(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        status: FromQuery[str] = "",
-        category: FromQuery[str] = "",
-        session: FromQuery[str] = "",
-        q: FromQuery[str] = "",
+        filters: NamedDependency[services.Filters],
     ) -> Response:
-        forum = forum_of(request)
-        body = await services.export_csv(forum, _filters(status, category, session, q))
+        body = await services.export_csv(forum_of(request), filters)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
