@@ -396,3 +396,18 @@ async def test_mail_log_shows_what_waits_and_what_went_out(client):
     assert page.status_code == 200
     assert page.text.index("person2@example.org") < page.text.index("person1@example.org")
     assert "Sent" in page.text and "Waiting" in page.text
+
+
+async def test_organizer_adds_an_invited_speaker(client):
+    forum = await make_forum(capacity=5)
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    assert (await client.get("/manage/forums/test-forum/registrations/new")).status_code == 200
+    token = await csrf_token(client)
+    form = {**body(1), "category": "speaker", "consent": "on", "_csrf_token": token}
+    response = await client.post("/manage/forums/test-forum/registrations/new", data=form)
+    assert response.status_code == 303
+    (row,) = await services.list_registrations(forum)
+    assert (row.category, row.registration.status) == ("speaker", "confirmed")
+    again = await client.post("/manage/forums/test-forum/registrations/new", data=form)
+    assert again.status_code == 409 and "already registered" in again.text

@@ -97,6 +97,28 @@ class RegistrationManagePages(Controller):
         back = (await request.form()).get("back") or ""
         return Redirect(f"/manage/forums/{slug}/registrations?{_safe(back)}", status_code=303)
 
+    @get("/registrations/new", **ORGANIZER)
+    async def add_form(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        values = {"category": "attendee", "session_ids": [], "answers": {}}
+        return Template(
+            "registration/manage_add.html", context=await _add_context(forum, values, {}, "")
+        )
+
+    @post("/registrations/new", **ORGANIZER, status_code=HTTP_200_OK)
+    async def add(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        """An organizer registers someone, in any category (invitation-only ones too)."""
+        forum = forum_of(request)
+        form = await request.form()
+        try:
+            await services.register(forum, forms.registration_in(form), by_organizer=True)
+        except DomainError as err:
+            context = await _add_context(forum, forms.typed(form), err.fields, err.message)
+            return Template(
+                "registration/manage_add.html", context=context, status_code=err.status_code
+            )
+        return Redirect(f"/manage/forums/{slug}/registrations?done=saved", status_code=303)
+
     @get("/registrations/{registration_id:int}", **ORGANIZER)
     async def edit_form(
         self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
@@ -218,6 +240,21 @@ def _safe(query: str) -> str:
     """Only our own filter parameters go back into the redirect."""
     keep = {"status", "category", "session", "q", "page"}
     return urlencode([(k, v) for k, v in parse_qsl(query) if k in keep])
+
+
+async def _add_context(forum, values: dict, errors: dict, message: str) -> dict:
+    return {
+        "forum": forum,
+        "section": "registrations",
+        "category_label": services.category_name,
+        "categories": await services.ensure_categories(forum),
+        "countries": services.countries(),
+        "questions": await services.questions(forum),
+        "workshops": await services.workshops(forum),
+        "values": values,
+        "errors": errors,
+        "message": message,
+    }
 
 
 async def _edit_context(forum, registration_id: int) -> dict:
