@@ -180,11 +180,28 @@ async def test_organizer_endpoints_refuse_others(client):
     _x, mine = await make_user("mine", role=Role.ORGANIZER, forum=other)
     r = await client.post(f"/api/forums/other/registrations/{reg.id}/cancel", headers=bearer(mine))
     assert r.status_code == 404
-    for url in (
-        "/manage/forums/test-forum/registrations",
-        "/manage/forums/test-forum/registrations.csv",
-    ):
-        assert (await client.get(url, headers=bearer(staff))).status_code == 403
+    base = "/manage/forums/test-forum"
+    pages = [
+        f"{base}/registrations",
+        f"{base}/registrations.csv",
+        f"{base}/registrations/new",
+        f"{base}/registrations/mail",
+        f"{base}/registrations/{reg.id}",
+        f"{base}/registration-settings",
+    ]
+    posts = [
+        f"{base}/registrations/new",
+        f"{base}/registrations/mail",
+        f"{base}/registrations/{reg.id}",
+        f"{base}/registrations/{reg.id}/cancel",
+        f"{base}/registration-settings/questions",
+    ]
+    for token in (staff, elsewhere):
+        for url in pages:
+            assert (await client.get(url, headers=bearer(token))).status_code == 403, url
+        for url in posts:
+            assert (await client.post(url, headers=bearer(token))).status_code == 403, url
+    assert (await Registration.objects().get(Registration.id == reg.id)).status == "confirmed"
 
 
 async def test_form_registers_and_lands_on_the_ticket_page(client):
