@@ -428,3 +428,17 @@ async def test_organizer_adds_an_invited_speaker(client):
     assert (row.category, row.registration.status) == ("speaker", "confirmed")
     again = await client.post("/manage/forums/test-forum/registrations/new", data=form)
     assert again.status_code == 409 and "already registered" in again.text
+
+
+async def test_group_mail_needs_a_subject_and_a_message(client):
+    forum = await make_forum()
+    await services.register(forum, person(1))
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    token = await csrf_token(client)
+    response = await client.post(
+        "/manage/forums/test-forum/registrations/mail",
+        data={"_csrf_token": token, "subject": "Hi\r\nBcc: x@evil.org", "body": ""},
+    )
+    assert response.status_code == 422
+    assert await Outbox.count().where(Outbox.template == "message") == 0

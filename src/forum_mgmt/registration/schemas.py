@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 import msgspec
 
@@ -65,8 +64,3 @@ class RegistrationOut(msgspec.Struct):
     status: str
     waitlist_position: int | None
     created_at: dt.datetime
-
-
-class GroupMailIn(msgspec.Struct, forbid_unknown_fields=True):
-    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    body: Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]

@@ -28,7 +28,7 @@ class InvalidRegistration(DomainError):
     status_code, code = 422, "invalid_registration"
 
 
-def _has_control(text: str, *, newlines: bool = False) -> bool:
+def has_control(text: str, *, newlines: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if newlines else set()
     return any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in text)
 
@@ -41,7 +41,7 @@ def check_text(fields: dict[str, str], name: str, value: str) -> str:
         fields[name] = _("Please fill this in.")
     elif len(value) > longest:
         fields[name] = _("At most %(num)d characters.") % {"num": longest}
-    elif _has_control(value):
+    elif has_control(value):
         fields[name] = _("Remove the control characters.")
     elif "<" in value or ">" in value:
         fields[name] = _("Angle brackets are not allowed here.")
@@ -52,7 +52,7 @@ def check_email(fields: dict[str, str], value: str) -> str:
     email = value.strip().lower()
     if not email:
         fields["email"] = _("Please fill this in.")
-    elif len(email) > 254 or not EMAIL.match(email) or _has_control(email):
+    elif len(email) > 254 or not EMAIL.match(email) or has_control(email):
         fields["email"] = _("This does not look like an email address.")
     return email
 
@@ -85,7 +85,7 @@ def check_answers(
             fields[name] = _("Answer yes or no.")
         elif len(value) > ANSWER_MAX:
             fields[name] = _("At most %(num)d characters.") % {"num": ANSWER_MAX}
-        elif _has_control(value, newlines=True) or "<" in value or ">" in value:
+        elif has_control(value, newlines=True) or "<" in value or ">" in value:
             fields[name] = _("Remove the control characters and angle brackets.")
         clean[key] = value
     return clean

@@ -209,6 +209,12 @@ def _cell(value) -> str:
 
 async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str) -> int:
     """Queue one message to every registration the filters select; returns how many."""
+    fields = {}
+    if not subject.strip() or len(subject) > 200 or checks.has_control(subject):
+        fields["subject"] = _("Between 1 and 200 characters, on one line.")
+    if not body.strip() or len(body) > 10_000:
+        fields["body"] = _("Between 1 and 10,000 characters.")
+    checks.raise_if(fields)
     sent = 0
     async with transaction():
         offset = 0
