@@ -25,5 +25,7 @@ APP_REGISTRY = AppRegistry(
         "forum_mgmt.forums.piccolo_app",
         "forum_mgmt.agenda.piccolo_app",
         "forum_mgmt.tickets.piccolo_app",
+        "forum_mgmt.mail.piccolo_app",
+        "forum_mgmt.registration.piccolo_app",
     ]
 )

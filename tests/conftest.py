@@ -22,6 +22,12 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 IS_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 # Children first, so that RESTRICT foreign keys never refuse the clean-up.
 TABLES = [
+    "outbox",
+    "booking",
+    "registration",
+    "question",
+    "category",
+    "counter",
     "forum_key",
     "agenda_change",
     "session_speaker",

@@ -33,7 +33,15 @@ from forum_mgmt.exports.routes import ExportRoutes
 from forum_mgmt.forums.guards import requires_role
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
 from forum_mgmt.forums.workspace import ForumWorkspace
-from forum_mgmt.tickets.routes import TicketAPI
+from forum_mgmt.mail import services as mail
+from forum_mgmt.registration.routes import (
+    RegisterPages,
+    RegistrationAPI,
+    RegistrationManagePages,
+    TicketAPI,
+    TicketPages,
+)
+from forum_mgmt.tickets.routes import CheckinKeyAPI
 
 log = logging.getLogger("forum_mgmt")
 
@@ -155,7 +163,12 @@ def create_app() -> Litestar:
             AgendaPages,
             ForumAPI,
             AgendaAPI,
+            CheckinKeyAPI,
+            RegisterPages,
+            TicketPages,
+            RegistrationAPI,
             TicketAPI,
+            RegistrationManagePages,
             LoginPages,
             ExportRoutes,
             Router(
@@ -181,6 +194,6 @@ def create_app() -> Litestar:
             Exception: on_unexpected,
         },
         openapi_config=OpenAPIConfig(title="forum_mgmt", version="0.1.0", path="/schema"),
-        on_startup=[db.open_pool],
-        on_shutdown=[db.close_pool],
+        on_startup=[db.open_pool, mail.start_worker],
+        on_shutdown=[mail.stop_worker, db.close_pool],
     )

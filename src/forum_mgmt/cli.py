@@ -143,6 +143,14 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mail(args: argparse.Namespace) -> int:
+    from forum_mgmt.mail import services as mail
+
+    sent = asyncio.run(mail.send_all())
+    print(f"Sent {sent} message(s); failures stay queued for the next run.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -202,6 +210,8 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--organisation", help="an existing organisation's slug (default: the file's own)"
     )
+    mail = sub.add_parser("mail", help="the outbox").add_subparsers(dest="action", required=True)
+    mail.add_parser("send", help="deliver queued mail that is due (retries included)")
     return p
 
 
@@ -219,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "mail":
+        return _mail(args)
     return _serve(args)
 
 

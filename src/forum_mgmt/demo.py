@@ -22,6 +22,7 @@ from forum_mgmt.core.db import transaction
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
 from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.registration import services as registration
 
 SLUG = "ngo-leaders-forum-2026"
 TZ = "Asia/Taipei"
@@ -310,5 +311,6 @@ async def load(day: dt.date | None = None) -> tuple[Forum, bool]:
                     speakers=[SessionSpeakerIn(speakers[k].id, role) for k, role in people],
                 ),
             )
+        await registration.ensure_categories(forum)
         forum = await forums.publish(forum)
     return forum, True

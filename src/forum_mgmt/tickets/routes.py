@@ -10,7 +10,7 @@ from forum_mgmt.tickets import keys
 from forum_mgmt.tickets.schemas import CheckinKeyOut
 
 
-class TicketAPI(Controller):
+class CheckinKeyAPI(Controller):
     path = "/api/forums/{slug:str}"
     tags = ("tickets",)
 

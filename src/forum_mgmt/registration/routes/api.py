@@ -1,0 +1,105 @@
+"""The JSON API: public sign-up and cancel; the organizer's list and decisions."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from forum_mgmt.core import time
+from forum_mgmt.forums import services as forum_services
+from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.registration import services
+from forum_mgmt.registration.schemas import (
+    RegistrationCreated,
+    RegistrationIn,
+    RegistrationOut,
+    StatusOut,
+)
+from forum_mgmt.registration.services import Row
+from forum_mgmt.registration.services.checks import loaded
+
+
+def registration_out(forum, row: Row) -> RegistrationOut:
+    r = row.registration
+    return RegistrationOut(
+        id=r.id,
+        name=r.name,
+        name_local=r.name_local,
+        email=r.email,
+        organization=r.organization,
+        title=r.title,
+        country=r.country,
+        category=row.category,
+        session_ids=row.session_ids,
+        consent=r.consent,
+        public_listing=r.public_listing,
+        dietary=r.dietary,
+        accessibility=r.accessibility,
+        answers=loaded(r.answers),
+        status=r.status,
+        waitlist_position=row.waitlist_position,
+        created_at=time.local(r.created_at, forum.timezone),
+    )
+
+
+async def _one(forum, registration) -> RegistrationOut:
+    return registration_out(forum, await services.row_of(forum, registration.id))
+
+
+class RegistrationAPI(Controller):
+    path = "/api/forums/{slug:str}/registrations"
+    tags = ("registration",)
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def create(
+        self, slug: FromPath[str], data: JSONBody[RegistrationIn]
+    ) -> RegistrationCreated:
+        forum = await forum_services.get_public_forum(slug)
+        outcome = await services.register(forum, data)
+        reg = outcome.registration
+        return RegistrationCreated(
+            id=reg.id,
+            status=reg.status,
+            manage_url=services.manage_url(reg),
+            waitlist_position=outcome.waitlist_position,
+        )
+
+    @get("/", **ORGANIZER)
+    async def list_all(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        limit: FromQuery[int] = 100,
+        offset: FromQuery[int] = 0,
+        status: FromQuery[str] = "",
+        category: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+    ) -> list[RegistrationOut]:
+        forum = forum_of(request)
+        filters = services.Filters(status=status, category=category, q=q)
+        rows = await services.list_registrations(forum, filters, limit=limit, offset=offset)
+        return [registration_out(forum, row) for row in rows]
+
+    @post("/{registration_id:int}/{action:str}", **ORGANIZER, status_code=HTTP_200_OK)
+    async def decide(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        action: FromPath[str],
+    ) -> RegistrationOut:
+        forum = forum_of(request)
+        registration = await services.decide(forum, registration_id, action, by="organizer")
+        return await _one(forum, registration)
+
+
+class TicketAPI(Controller):
+    path = "/api/tickets/{token:str}"
+    tags = ("registration",)
+
+    @post("/cancel", status_code=HTTP_200_OK)
+    async def cancel(self, token: FromPath[str]) -> StatusOut:
+        forum, registration = await services.by_token(token)
+        await services.cancel(forum, registration, by="attendee")
+        return StatusOut(id=registration.id, status=registration.status, waitlist_position=None)

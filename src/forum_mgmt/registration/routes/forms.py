@@ -1,0 +1,52 @@
+"""HTML forms into the same Structs the JSON API takes (field names are the API's)."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.datastructures import FormMultiDict
+
+from forum_mgmt.registration.schemas import DetailsIn, RegistrationIn
+
+TEXT = (
+    "name",
+    "name_local",
+    "email",
+    "organization",
+    "title",
+    "country",
+    "category",
+    "dietary",
+    "accessibility",
+)
+CHECKED = ("on", "true", "1", "yes")
+
+
+def _answers(form: FormMultiDict) -> dict[str, str]:
+    return {k.removeprefix("answers."): v for k, v in form.items() if k.startswith("answers.")}
+
+
+def registration_in(form: FormMultiDict) -> RegistrationIn:
+    data: dict = {k: form.get(k) or "" for k in TEXT}
+    data["category"] = data["category"] or "attendee"
+    data["consent"] = form.get("consent") in CHECKED
+    data["public_listing"] = form.get("public_listing") in CHECKED
+    data["session_ids"] = sorted({int(v) for v in form.getall("session_ids", []) if v.isdigit()})
+    data["answers"] = _answers(form)
+    return msgspec.convert(data, RegistrationIn)
+
+
+def details_in(form: FormMultiDict) -> DetailsIn:
+    data: dict = {k: form.get(k) or "" for k in TEXT if k in DetailsIn.__struct_fields__}
+    data["public_listing"] = form.get("public_listing") in CHECKED
+    data["answers"] = _answers(form)
+    return msgspec.convert(data, DetailsIn)
+
+
+def typed(form: FormMultiDict) -> dict:
+    """What the person typed, to show again beside the errors."""
+    values: dict = {k: form.get(k) or "" for k in TEXT}
+    values["consent"] = form.get("consent") in CHECKED
+    values["public_listing"] = form.get("public_listing") in CHECKED
+    values["session_ids"] = [int(v) for v in form.getall("session_ids", []) if v.isdigit()]
+    values["answers"] = _answers(form)
+    return values

@@ -1,0 +1,278 @@
+"""The organizer's registration workspace: list, decide, edit, export, write, set up."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
+
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.registration import services
+from forum_mgmt.registration.routes import forms
+
+PAGE = 100
+
+
+def _filters(status: str, category: str, session: str, q: str) -> services.Filters:
+    return services.Filters(
+        status=status,
+        category=category,
+        session=int(session) if session.isdigit() else None,
+        q=q[:200],
+    )
+
+
+def query_filters(
+    status: FromQuery[str] = "",
+    category: FromQuery[str] = "",
+    session: FromQuery[str] = "",
+    q: FromQuery[str] = "",
+) -> services.Filters:
+    """The list's filters from the query string (the list, its CSV and its links)."""
+    return _filters(status, category, session, q)
+
+
+def _query(filters: services.Filters) -> str:
+    return urlencode(
+        {
+            "status": filters.status,
+            "category": filters.category,
+            "session": filters.session or "",
+            "q": filters.q,
+        }
+    )
+
+
+class RegistrationManagePages(Controller):
+    path = "/manage/forums/{slug:str}"
+    dependencies = {"filters": Provide(query_filters, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/registrations", **ORGANIZER, name="manage-registrations")
+    async def index(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        filters: NamedDependency[services.Filters],
+        page: FromQuery[int] = 1,
+        done: FromQuery[str] = "",
+    ) -> Template:
+        forum = forum_of(request)
+        page = max(page, 1)
+        rows = await services.list_registrations(
+            forum, filters, limit=PAGE + 1, offset=(page - 1) * PAGE
+        )
+        query = _query(filters)
+        return Template(
+            "registration/manage.html",
+            context={
+                "forum": forum,
+                "category_label": services.category_name,
+                "section": "registrations",
+                "rows": rows[:PAGE],
+                "more": len(rows) > PAGE,
+                "page": page,
+                "filters": filters,
+                "query": query,
+                "counts": await services.counts(forum),
+                "categories": await services.ensure_categories(forum),
+                "workshops": await services.workshops(forum),
+                "done": done,
+            },
+        )
+
+    @post("/registrations/{registration_id:int}/{action:str}", **ORGANIZER, status_code=200)
+    async def decide(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        action: FromPath[str],
+    ) -> Redirect:
+        await services.decide(forum_of(request), registration_id, action, by="organizer")
+        back = (await request.form()).get("back") or ""
+        return Redirect(f"/manage/forums/{slug}/registrations?{_safe(back)}", status_code=303)
+
+    @get("/registrations/new", **ORGANIZER)
+    async def add_form(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        values = {"category": "attendee", "session_ids": [], "answers": {}}
+        return Template(
+            "registration/manage_add.html", context=await _add_context(forum, values, {}, "")
+        )
+
+    @post("/registrations/new", **ORGANIZER, status_code=HTTP_200_OK)
+    async def add(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        """An organizer registers someone, in any category (invitation-only ones too)."""
+        forum = forum_of(request)
+        form = await request.form()
+        try:
+            await services.register(forum, forms.registration_in(form), by_organizer=True)
+        except DomainError as err:
+            context = await _add_context(forum, forms.typed(form), err.fields, err.message)
+            return Template(
+                "registration/manage_add.html", context=context, status_code=err.status_code
+            )
+        return Redirect(f"/manage/forums/{slug}/registrations?done=saved", status_code=303)
+
+    @get("/registrations/{registration_id:int}", **ORGANIZER)
+    async def edit_form(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template:
+        forum = forum_of(request)
+        return Template(
+            "registration/manage_edit.html",
+            context=await _edit_context(forum, registration_id),
+        )
+
+    @post("/registrations/{registration_id:int}", **ORGANIZER, status_code=HTTP_200_OK)
+    async def edit(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template | Redirect:
+        forum = forum_of(request)
+        registration = await services.get_registration(forum, registration_id)
+        form = await request.form()
+        try:
+            await services.update_details(forum, registration, forms.details_in(form))
+        except DomainError as err:
+            context = await _edit_context(forum, registration_id)
+            context.update(values=forms.typed(form), errors=err.fields, message=err.message)
+            return Template("registration/manage_edit.html", context=context, status_code=422)
+        return Redirect(f"/manage/forums/{slug}/registrations?done=saved", status_code=303)
+
+    @get("/registrations.csv", **ORGANIZER)
+    async def csv(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        filters: NamedDependency[services.Filters],
+    ) -> Response:
+        body = await services.export_csv(forum_of(request), filters)
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
+        )
+
+    @get("/registrations/mail", **ORGANIZER)
+    async def mail_log(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        return Template(
+            "registration/mail_log.html",
+            context={
+                "forum": forum,
+                "section": "registrations",
+                "messages": await services.mail_log(forum),
+                "outbox_folder": services.outbox_folder(),
+            },
+        )
+
+    @post("/registrations/mail", **ORGANIZER, status_code=HTTP_200_OK)
+    async def mail(self, request: Request, slug: FromPath[str]) -> Redirect:
+        forum = forum_of(request)
+        form = await request.form()
+        filters = _filters(
+            form.get("status") or "",
+            form.get("category") or "",
+            form.get("session") or "",
+            form.get("q") or "",
+        )
+        count = await services.mail_group(
+            forum, filters, subject=form.get("subject") or "", body=form.get("body") or ""
+        )
+        return Redirect(f"/manage/forums/{slug}/registrations?done=mailed-{count}", status_code=303)
+
+    @get("/registration-settings", **ORGANIZER)
+    async def settings(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        return Template(
+            "registration/settings.html",
+            context={
+                "forum": forum,
+                "category_label": services.category_name,
+                "section": "registration-settings",
+                "categories": await services.ensure_categories(forum),
+                "questions": await services.questions(forum),
+            },
+        )
+
+    @post("/registration-settings/categories/{category_id:int}", **ORGANIZER, status_code=200)
+    async def category(
+        self, request: Request, slug: FromPath[str], category_id: FromPath[int]
+    ) -> Redirect:
+        form = await request.form()
+        quota = form.get("quota") or "0"
+        await services.update_category(
+            forum_of(request),
+            category_id,
+            public=form.get("public") in forms.CHECKED,
+            approval=form.get("approval") in forms.CHECKED,
+            quota=int(quota) if quota.isdigit() else -1,
+        )
+        return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
+
+    @post("/registration-settings/questions", **ORGANIZER, status_code=200)
+    async def add_question(self, request: Request, slug: FromPath[str]) -> Redirect:
+        form = await request.form()
+        await services.add_question(
+            forum_of(request),
+            label=form.get("label") or "",
+            label_local=form.get("label_local") or "",
+            kind=form.get("kind") or "text",
+            choices=form.get("choices") or "",
+            required=form.get("required") in forms.CHECKED,
+        )
+        return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
+
+    @post("/registration-settings/questions/{question_id:int}/remove", **ORGANIZER, status_code=200)
+    async def remove_question(
+        self, request: Request, slug: FromPath[str], question_id: FromPath[int]
+    ) -> Redirect:
+        await services.remove_question(forum_of(request), question_id)
+        return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
+
+
+def _safe(query: str) -> str:
+    """Only our own filter parameters go back into the redirect."""
+    keep = {"status", "category", "session", "q", "page"}
+    return urlencode([(k, v) for k, v in parse_qsl(query) if k in keep])
+
+
+async def _add_context(forum, values: dict, errors: dict, message: str) -> dict:
+    return {
+        "forum": forum,
+        "section": "registrations",
+        "category_label": services.category_name,
+        "categories": await services.ensure_categories(forum),
+        "countries": services.countries(),
+        "questions": await services.questions(forum),
+        "workshops": await services.workshops(forum),
+        "values": values,
+        "errors": errors,
+        "message": message,
+    }
+
+
+async def _edit_context(forum, registration_id: int) -> dict:
+    row = await services.row_of(forum, registration_id)
+    r = row.registration
+    return {
+        "forum": forum,
+        "category_label": services.category_name,
+        "categories": await services.ensure_categories(forum),
+        "section": "registrations",
+        "row": row,
+        "values": {
+            **{k: getattr(r, k) for k in forms.TEXT if hasattr(r, k)},
+            "public_listing": r.public_listing,
+            "answers": services.loaded(r.answers),
+        },
+        "errors": {},
+        "message": "",
+        "countries": services.countries(),
+        "questions": await services.questions(forum),
+    }

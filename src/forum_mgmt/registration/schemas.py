@@ -1,0 +1,66 @@
+"""What goes in and out: the HTML form and the JSON API validate into the same Structs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+# Lengths and formats are checked by the services (all fields at once, each error next
+# to its field); the Structs fix the shape and refuse what is not even the right type.
+
+
+class DetailsIn(msgspec.Struct, forbid_unknown_fields=True):
+    """What an attendee may change on the ticket page (the email is the identity)."""
+
+    name: str
+    name_local: str = ""
+    organization: str = ""
+    title: str = ""
+    country: str = ""
+    dietary: str = ""
+    accessibility: str = ""
+    public_listing: bool = False
+    answers: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class RegistrationIn(DetailsIn, kw_only=True, forbid_unknown_fields=True):
+    """A sign-up: the details, and who, as what, with which workshops, with consent."""
+
+    email: str
+    category: str = "attendee"
+    consent: bool = False
+    session_ids: list[int] = msgspec.field(default_factory=list)
+
+
+class RegistrationCreated(msgspec.Struct):
+    id: int
+    status: str
+    manage_url: str
+    waitlist_position: int | None
+
+
+class StatusOut(msgspec.Struct):
+    id: int
+    status: str
+    waitlist_position: int | None
+
+
+class RegistrationOut(msgspec.Struct):
+    id: int
+    name: str
+    name_local: str
+    email: str
+    organization: str
+    title: str
+    country: str
+    category: str
+    session_ids: list[int]
+    consent: bool
+    public_listing: bool
+    dietary: str
+    accessibility: str
+    answers: dict[str, str]
+    status: str
+    waitlist_position: int | None
+    created_at: dt.datetime

@@ -1,0 +1,85 @@
+"""The private ticket page: find by token, edit details, book and drop workshops."""
+
+from __future__ import annotations
+
+import msgspec
+
+from forum_mgmt.core import time
+from forum_mgmt.core.db import transaction
+from forum_mgmt.core.errors import NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.schemas import DetailsIn
+from forum_mgmt.registration.services import catalogue, checks, seats
+from forum_mgmt.registration.services.register import SessionFull, is_unique_violation
+from forum_mgmt.registration.services.waitlist import WrongStatus
+from forum_mgmt.registration.tables import Booking, Registration, Status
+
+
+async def by_token(token: str) -> tuple[Forum, Registration]:
+    """The registration behind a private link, and its forum; a wrong token is NotFound."""
+    if not token or len(token) > 64:
+        raise NotFound(_("This ticket link is not valid."))
+    registration = await Registration.objects().where(Registration.token == token).first()
+    if registration is None:
+        raise NotFound(_("This ticket link is not valid."))
+    forum = await Forum.objects().where(Forum.id == registration.forum).first()
+    return forum, registration
+
+
+async def update_details(forum: Forum, registration: Registration, data: DetailsIn) -> Registration:
+    """Change the person's details; the same rules as at sign-up."""
+    fields: dict[str, str] = {}
+    clean = {name: checks.check_text(fields, name, getattr(data, name)) for name in checks.LIMITS}
+    country = checks.check_country(fields, data.country)
+    answers = checks.check_answers(fields, await catalogue.questions(forum), data.answers)
+    checks.raise_if(fields)
+    data = msgspec.structs.replace(data, **clean, country=country)
+    for name in (*checks.LIMITS, "country", "public_listing"):
+        setattr(registration, name, getattr(data, name))
+    registration.answers = answers
+    registration.updated_at = time.now()
+    await registration.save(
+        [getattr(Registration, n) for n in (*checks.LIMITS, "country", "public_listing")]
+        + [Registration.answers, Registration.updated_at]
+    )
+    return registration
+
+
+async def booked_ids(registration: Registration) -> list[int]:
+    rows = await Booking.select(Booking.session).where(Booking.registration == registration.id)
+    return sorted(r["session"] for r in rows)
+
+
+async def book_session(forum: Forum, registration: Registration, session_id: int) -> None:
+    """A seat in one workshop, for a confirmed person, if one is free."""
+    if registration.status != Status.CONFIRMED:
+        raise WrongStatus(_("Workshops can be booked once your registration is confirmed."))
+    workshop = next((w for w in await catalogue.workshops(forum) if w["id"] == session_id), None)
+    if workshop is None:
+        raise NotFound(_("There is no such workshop."))
+    await seats.ensure(seats.session_key(session_id))
+    try:
+        async with transaction():
+            # The booking first: a second click hits the unique key before any seat moves.
+            await Booking.insert(
+                Booking(registration=registration.id, session=session_id, created_at=time.now())
+            )
+            if not await seats.take(seats.session_key(session_id), workshop["seats"]):
+                raise SessionFull(_("This workshop is full."))
+    except Exception as err:
+        if not is_unique_violation(err):
+            raise
+        # Booked already (a double click): the seat taken above was rolled back.
+
+
+async def drop_session(forum: Forum, registration: Registration, session_id: int) -> None:
+    """Give a workshop seat back (dropping twice changes nothing)."""
+    async with transaction():
+        rows = (
+            await Booking.delete()
+            .where((Booking.registration == registration.id) & (Booking.session == session_id))
+            .returning(Booking.id)
+        )
+        if rows:
+            await seats.release(seats.session_key(session_id))

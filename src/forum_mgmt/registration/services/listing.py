@@ -1,0 +1,256 @@
+"""The organizer's view: find, filter, count, export and write to registrations."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import io
+import operator
+from dataclasses import dataclass
+
+from forum_mgmt.core import time
+from forum_mgmt.core.db import is_postgres, transaction
+from forum_mgmt.core.errors import NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums.tables import Forum
+from forum_mgmt.mail.tables import Outbox
+from forum_mgmt.registration.services import catalogue, checks, notify
+from forum_mgmt.registration.tables import Booking, Category, Registration, Status
+
+MAX_LIMIT = 1000
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    category: str = ""
+    session: int | None = None
+    q: str = ""
+
+
+@dataclass
+class Row:
+    registration: Registration
+    category: str
+    session_ids: list[int]
+    waitlist_position: int | None
+
+
+async def get_registration(forum: Forum, registration_id: int) -> Registration:
+    """A registration of this forum; another forum's is NotFound."""
+    row = (
+        await Registration.objects()
+        .where((Registration.forum == forum.id) & (Registration.id == registration_id))
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("There is no such registration."))
+    return row
+
+
+async def row_of(forum: Forum, registration_id: int) -> Row:
+    """One registration of this forum as the organizer's list shows it."""
+    regs = await Registration.objects(Registration.category).where(
+        (Registration.forum == forum.id) & (Registration.id == registration_id)
+    )
+    if not regs:
+        raise NotFound(_("There is no such registration."))
+    return (await _rows(forum, regs))[0]
+
+
+def _where(forum: Forum, filters: Filters):
+    where = Registration.forum == forum.id
+    if filters.status:
+        where &= Registration.status == filters.status
+    if filters.category:
+        where &= Registration.category.code == filters.category
+    if filters.session is not None:
+        where &= Registration.id.is_in(
+            Booking.select(Booking.registration).where(Booking.session == filters.session)
+        )
+    if q := filters.q.strip():
+        pattern = f"%{q}%"
+        # SQLite's LIKE already ignores ASCII case (and Piccolo warns about ILIKE there).
+        op = "ilike" if is_postgres() else "like"
+        columns = (
+            Registration.name,
+            Registration.name_local,
+            Registration.email,
+            Registration.organization,
+        )
+        where &= functools.reduce(operator.or_, (getattr(c, op)(pattern) for c in columns))
+    return where
+
+
+async def list_registrations(
+    forum: Forum, filters: Filters | None = None, *, limit: int = 100, offset: int = 0
+) -> list[Row]:
+    """Registrations in a stable order (oldest first), with what the API shows of each."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    regs = await (
+        Registration.objects(Registration.category)
+        .where(_where(forum, filters or Filters()))
+        .order_by(Registration.id)
+        .limit(limit)
+        .offset(max(offset, 0))
+    )
+    return await _rows(forum, regs)
+
+
+async def _rows(forum: Forum, regs: list[Registration]) -> list[Row]:
+    bookings: dict[int, list[int]] = {}
+    if regs:
+        for b in await Booking.select(Booking.registration, Booking.session).where(
+            Booking.registration.is_in([r.id for r in regs])
+        ):
+            bookings.setdefault(b["registration"], []).append(b["session"])
+    orders = await waiting_orders(forum)
+    return [
+        Row(
+            registration=r,
+            category=r.category.code,
+            session_ids=sorted(bookings.get(r.id, [])),
+            waitlist_position=bisect.bisect_left(orders, r.waitlist_order) + 1
+            if r.status == Status.WAITLISTED
+            else None,
+        )
+        for r in regs
+    ]
+
+
+async def waiting_orders(forum: Forum) -> list[int]:
+    rows = (
+        await Registration.select(Registration.waitlist_order)
+        .where((Registration.forum == forum.id) & (Registration.status == Status.WAITLISTED))
+        .order_by(Registration.waitlist_order)
+    )
+    return [r["waitlist_order"] for r in rows]
+
+
+async def counts(forum: Forum) -> dict[str, dict[str, int]]:
+    """How many per status and per category (active registrations only for categories)."""
+    by_status = await Registration.raw(
+        "SELECT status, COUNT(*) AS n FROM registration WHERE forum = {} GROUP BY status",
+        forum.id,
+    )
+    by_category = await Registration.raw(
+        "SELECT c.code AS code, COUNT(*) AS n FROM registration r "
+        "JOIN category c ON c.id = r.category WHERE r.forum = {} "
+        "AND r.status IN ('confirmed', 'waitlisted', 'pending') GROUP BY c.code",
+        forum.id,
+    )
+    return {
+        "status": {r["status"]: r["n"] for r in by_status},
+        "category": {r["code"]: r["n"] for r in by_category},
+    }
+
+
+CSV_FIELDS = [
+    "id",
+    "status",
+    "waitlist_position",
+    "category",
+    "name",
+    "name_local",
+    "email",
+    "organization",
+    "title",
+    "country",
+    "dietary",
+    "accessibility",
+    "public_listing",
+    "session_ids",
+    "created_at",
+]
+
+
+async def export_csv(forum: Forum, filters: Filters | None = None) -> bytes:
+    """UTF-8 with a BOM, so that spreadsheets open Chinese names correctly."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    questions = await catalogue.questions(forum)
+    writer.writerow(CSV_FIELDS + [q.label for q in questions])
+    offset = 0
+    while rows := await list_registrations(forum, filters, limit=MAX_LIMIT, offset=offset):
+        for row in rows:
+            r = row.registration
+            answers = checks.loaded(r.answers)
+            values = {
+                "id": r.id,
+                "status": r.status,
+                "waitlist_position": row.waitlist_position or "",
+                "category": row.category,
+                "name": r.name,
+                "name_local": r.name_local,
+                "email": r.email,
+                "organization": r.organization,
+                "title": r.title,
+                "country": r.country,
+                "dietary": r.dietary,
+                "accessibility": r.accessibility,
+                "public_listing": "yes" if r.public_listing else "no",
+                "session_ids": " ".join(str(s) for s in row.session_ids),
+                "created_at": time.local(r.created_at, forum.timezone).isoformat(),
+            }
+            writer.writerow(
+                [_cell(values[f]) for f in CSV_FIELDS]
+                + [_cell(answers.get(str(q.id), "")) for q in questions]
+            )
+        offset += MAX_LIMIT
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _cell(value) -> str:
+    text = str(value)
+    # A cell that starts like a formula would run in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str) -> int:
+    """Queue one message to every registration the filters select; returns how many."""
+    fields = {}
+    if not subject.strip() or len(subject) > 200 or checks.has_control(subject):
+        fields["subject"] = _("Between 1 and 200 characters, on one line.")
+    if not body.strip() or len(body) > 10_000:
+        fields["body"] = _("Between 1 and 10,000 characters.")
+    checks.raise_if(fields)
+    sent = 0
+    async with transaction():
+        offset = 0
+        while rows := await list_registrations(forum, filters, limit=MAX_LIMIT, offset=offset):
+            for row in rows:
+                await notify.tell(
+                    forum, row.registration, "message", extra={"subject": subject, "body": body}
+                )
+                sent += 1
+            offset += MAX_LIMIT
+    notify.deliver_soon()
+    return sent
+
+
+async def mail_log(forum: Forum, *, limit: int = 100) -> list[dict]:
+    """The latest messages to this forum's registrants: what went out, what still waits."""
+    return await (
+        Outbox.select(
+            Outbox.id,
+            Outbox.to,
+            Outbox.template,
+            Outbox.status,
+            Outbox.attempts,
+            Outbox.last_error,
+            Outbox.created_at,
+            Outbox.sent_at,
+        )
+        .where(
+            Outbox.to.is_in(
+                Registration.select(Registration.email).where(Registration.forum == forum.id)
+            )
+        )
+        .order_by(Outbox.id, ascending=False)
+        .limit(limit)
+    )
+
+
+async def categories_of(forum: Forum) -> list[Category]:
+    return await Category.objects().where(Category.forum == forum.id).order_by(Category.position)

@@ -1,0 +1,186 @@
+"""Sign-up: confirm, wait-list or hold for approval; refuse cleanly; never overbook."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+import msgspec
+
+from forum_mgmt.core import i18n, time
+from forum_mgmt.core.db import transaction
+from forum_mgmt.core.errors import Conflict, DomainError
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums.tables import Forum, ForumStatus
+from forum_mgmt.registration.schemas import RegistrationIn
+from forum_mgmt.registration.services import catalogue, checks, notify, seats
+from forum_mgmt.registration.tables import Booking, Category, Registration, Status
+
+
+class RegistrationClosed(DomainError):
+    status_code, code = 409, "registration_closed"
+
+
+class ForumFull(DomainError):
+    status_code, code = 409, "full"
+
+
+class SessionFull(DomainError):
+    status_code, code = 409, "session_full"
+
+
+class AlreadyRegistered(Conflict):
+    code = "already_registered"
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    waitlist_position: int | None
+
+
+def is_unique_violation(err: Exception) -> bool:
+    if isinstance(err, sqlite3.IntegrityError):
+        return "UNIQUE" in str(err)
+    return type(err).__name__ == "UniqueViolationError"
+
+
+def open_forum_or_raise(forum: Forum) -> None:
+    if forum.status != ForumStatus.PUBLISHED:
+        raise RegistrationClosed(_("This forum is not open for registration."))
+    if not seats.is_open(forum):
+        opens, _closes = seats.window(forum)
+        if opens is not None and time.now() < opens:
+            raise RegistrationClosed(_("Registration has not opened yet."))
+        raise RegistrationClosed(_("Registration has closed."))
+
+
+@dataclass
+class Checked:
+    data: RegistrationIn
+    email: str
+    category: Category
+    categories: list[Category]
+    answers: dict[str, str]
+    session_ids: list[int]
+    workshops: list[dict]
+
+
+async def check(forum: Forum, data: RegistrationIn, *, by_organizer: bool = False) -> Checked:
+    """Every field at once: an InvalidRegistration names each field that needs attention."""
+    fields: dict[str, str] = {}
+    clean = {name: checks.check_text(fields, name, getattr(data, name)) for name in checks.LIMITS}
+    email = checks.check_email(fields, data.email)
+    country = checks.check_country(fields, data.country)
+    if not data.consent:
+        fields["consent"] = _("Registration needs your consent to the privacy notice.")
+    categories, questions = await catalogue.form_setup(forum)
+    category = checks.pick_category(fields, categories, data.category, by_organizer=by_organizer)
+    answers = checks.check_answers(fields, questions, data.answers)
+    workshops = await catalogue.workshops(forum) if data.session_ids else []
+    session_ids = checks.check_sessions(fields, workshops, data.session_ids)
+    checks.raise_if(fields)
+    assert category is not None  # noqa: S101 - raise_if refused a missing one
+    data = msgspec.structs.replace(data, **clean, country=country, email=email)
+    return Checked(data, email, category, categories, answers, session_ids, workshops)
+
+
+async def book(
+    registration: Registration, session_ids: list[int], workshops: list[dict], *, strict: bool
+) -> list[dict]:
+    """Seats in workshops for a confirmed person; a full one refuses (strict) or is skipped."""
+    booked = []
+    by_id = {w["id"]: w for w in workshops}
+    for sid in sorted(session_ids):
+        workshop = by_id.get(sid)
+        if workshop is None:
+            continue
+        if not await seats.take(seats.session_key(sid), workshop["seats"]):
+            if strict:
+                raise SessionFull(
+                    _("A workshop you chose is full."),
+                    fields={"session_ids": _("Full: %(title)s") % {"title": workshop["title"]}},
+                )
+            continue
+        await Booking.insert(
+            Booking(registration=registration.id, session=sid, created_at=time.now())
+        )
+        booked.append(workshop)
+    return booked
+
+
+async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = False) -> Outcome:
+    """Confirm, wait-list or hold for approval; never more confirmed seats than capacity."""
+    open_forum_or_raise(forum)
+    c = await check(forum, data, by_organizer=by_organizer)
+    if c.session_ids:
+        await seats.ensure(*(seats.session_key(s) for s in c.session_ids))
+    reg = Registration(
+        forum=forum.id,
+        category=c.category.id,
+        name=c.data.name,
+        name_local=c.data.name_local,
+        email=c.email,
+        organization=c.data.organization,
+        title=c.data.title,
+        country=c.data.country,
+        dietary=c.data.dietary,
+        accessibility=c.data.accessibility,
+        consent=True,
+        public_listing=c.data.public_listing,
+        answers=c.answers,
+        wanted_sessions=c.session_ids,
+        token=secrets.token_urlsafe(24),
+        language=i18n.current(),
+        created_at=time.now(),
+        updated_at=time.now(),
+    )
+    position = None
+    try:
+        async with transaction():
+            # The guarding write comes first: the seat, then the row that holds it.
+            if forum.approval or c.category.approval:
+                reg.status = Status.PENDING
+            elif await seats.take_seat(forum, c.category, c.categories):
+                reg.status = Status.CONFIRMED
+            elif forum.waitlist:
+                reg.status = Status.WAITLISTED
+                reg.waitlist_order, position = await seats.join_line(forum.id)
+            else:
+                raise ForumFull(_("This forum is full."))
+            await reg.save()
+            booked = []
+            if reg.status == Status.CONFIRMED:
+                booked = await book(reg, c.session_ids, c.workshops, strict=True)
+            await notify.tell(
+                forum, reg, str(reg.status), waitlist_position=position, sessions=booked
+            )
+    except Exception as err:
+        if not is_unique_violation(err):
+            raise
+        # Two sign-ups with one email at once: the unique index let one through.
+        existing = (
+            await Registration.objects()
+            .where((Registration.forum == forum.id) & (Registration.email == c.email))
+            .first()
+        )
+        if existing is None:
+            raise
+        await _already_registered(forum, existing)
+    notify.deliver_soon()
+    return Outcome(reg, position)
+
+
+async def _already_registered(forum: Forum, existing: Registration) -> None:
+    """Send the private link again to the address on file; tell the asker nothing more."""
+    async with transaction():
+        await notify.tell(forum, existing, "link")
+    notify.deliver_soon()
+    raise AlreadyRegistered(
+        _(
+            "This email address is already registered for this forum. "
+            "We have sent the private link to it again."
+        ),
+        fields={"email": _("Already registered: check your inbox for the link.")},
+    )

@@ -1,0 +1,168 @@
+"""Seat counters and registration windows.
+
+Every seat is taken by one conditional `UPDATE counter SET taken = taken + 1 WHERE key = ?
+AND taken < limit RETURNING`, inside the transaction that writes the registration: the row
+lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE) makes the check and the write one
+step, so a rush can never overbook. Locks are always taken in the same order (forum, then
+the category's pool, then workshops, then registrations) so that transactions never wait
+on each other in a circle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forum_mgmt.core import time
+from forum_mgmt.forums.tables import Forum, ForumStatus
+from forum_mgmt.registration.tables import Category, Counter, Registration
+
+
+def forum_key(forum_id: int) -> str:
+    return f"forum:{forum_id}"
+
+
+def waitlist_key(forum_id: int) -> str:
+    return f"waitlist:{forum_id}"
+
+
+def left_key(forum_id: int) -> str:
+    return f"waitlist-left:{forum_id}"
+
+
+def session_key(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def pool(forum: Forum, category: Category, categories: list[Category]) -> tuple[str, int]:
+    """The pool a category's seats come from: its own quota, or the seats nobody holds."""
+    if category.quota:
+        return f"category:{category.id}", category.quota
+    if not forum.capacity:
+        return f"shared:{forum.id}", 0
+    held = sum(c.quota for c in categories)
+    return f"shared:{forum.id}", max(forum.capacity - held, 0) or -1
+
+
+async def ensure(*keys: str) -> None:
+    """The counter rows exist (outside the seat transaction; a no-op when they do)."""
+    await Counter.insert(*[Counter(key=k, taken=0) for k in keys]).on_conflict(
+        target=Counter.key, action="DO NOTHING"
+    )
+
+
+async def take(key: str, limit: int) -> bool:
+    """One seat from the pool, if one is free; 0 means no limit, -1 none at all."""
+    if limit < 0:
+        return False
+    where = Counter.key == key
+    if limit:
+        where &= Counter.taken < limit
+    rows = (
+        await Counter.update({Counter.taken: Counter.taken + 1})
+        .where(where)
+        .returning(Counter.taken)
+    )
+    return bool(rows)
+
+
+async def release(key: str) -> None:
+    await Counter.update({Counter.taken: Counter.taken - 1}).where(
+        (Counter.key == key) & (Counter.taken > 0)
+    )
+
+
+async def lock(key: str) -> None:
+    """Hold the counter's row until commit, to keep the lock order of this module."""
+    await Counter.update({Counter.taken: Counter.taken}).where(Counter.key == key)
+
+
+async def next_in_line(forum_id: int) -> int:
+    """The next waiting-list number of a forum (numbers only grow)."""
+    rows = (
+        await Counter.update({Counter.taken: Counter.taken + 1})
+        .where(Counter.key == waitlist_key(forum_id))
+        .returning(Counter.taken)
+    )
+    return rows[0]["taken"]
+
+
+async def join_line(forum_id: int) -> tuple[int, int]:
+    """(number, place) for a newcomer to the waiting list: place 1 is next.
+
+    Everyone who ever left the line was ahead of the newcomer, and leaving takes the
+    line's lock first (leave_line), so numbers issued minus people gone is exact.
+    """
+    number = await next_in_line(forum_id)
+    return number, number - await taken(left_key(forum_id))
+
+
+async def leave_line(forum_id: int) -> None:
+    """Someone left the waiting list (moved up, cancelled, rejected)."""
+    await lock(waitlist_key(forum_id))
+    await take(left_key(forum_id), 0)
+
+
+async def take_seat(forum: Forum, category: Category, categories: list[Category]) -> bool:
+    """A forum seat and one from the category's pool, or neither."""
+    if not await take(forum_key(forum.id), forum.capacity):
+        return False
+    key, limit = pool(forum, category, categories)
+    if not await take(key, limit):
+        await release(forum_key(forum.id))
+        return False
+    return True
+
+
+async def release_seat(forum: Forum, category: Category, categories: list[Category]) -> None:
+    await release(forum_key(forum.id))
+    await release(pool(forum, category, categories)[0])
+
+
+async def recount(forum: Forum, categories: list[Category]) -> None:
+    """Set the forum's seat counters from its confirmed registrations.
+
+    For when the pools change (a quota set or removed): seats counted in the shared pool
+    may now belong to a category's own. Call it in a transaction holding the forum lock.
+    """
+    rows = await Registration.raw(
+        "SELECT category, COUNT(*) AS n FROM registration "
+        "WHERE forum = {} AND status = 'confirmed' GROUP BY category",
+        forum.id,
+    )
+    per_category = {r["category"]: r["n"] for r in rows}
+    values = {forum_key(forum.id): sum(per_category.values()), f"shared:{forum.id}": 0}
+    for c in categories:
+        values[f"category:{c.id}"] = per_category.get(c.id, 0) if c.quota else 0
+        if not c.quota:
+            values[f"shared:{forum.id}"] += per_category.get(c.id, 0)
+    for key, value in values.items():
+        await Counter.update({Counter.taken: value}).where(Counter.key == key)
+
+
+async def taken(key: str) -> int:
+    row = await Counter.select(Counter.taken).where(Counter.key == key).first()
+    return row["taken"] if row else 0
+
+
+# Windows (PRODUCT.md): open from publication until the last day ends, in the forum's zone.
+
+
+def window(forum: Forum) -> tuple[dt.datetime | None, dt.datetime]:
+    opens = forum.registration_opens_at or forum.published_at
+    closes = forum.registration_closes_at or time.day_bounds(forum.ends_on, forum.timezone)[1]
+    return opens, closes
+
+
+def is_open(forum: Forum, now: dt.datetime | None = None) -> bool:
+    now = now or time.now()
+    opens, closes = window(forum)
+    return (
+        forum.status == ForumStatus.PUBLISHED and (opens is None or opens <= now) and now < closes
+    )
+
+
+def may_promote(forum: Forum, now: dt.datetime | None = None) -> bool:
+    """Nobody is moved up from the waiting list once registration closes or the forum starts."""
+    now = now or time.now()
+    starts = time.day_bounds(forum.starts_on, forum.timezone)[0]
+    return is_open(forum, now) and now < starts

@@ -1,0 +1,94 @@
+import enum
+
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from forum_mgmt.agenda.tables import AgendaSession
+from forum_mgmt.forums.tables import Forum
+
+
+class Status(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YESNO = "yesno"
+
+
+class Category(Table):
+    """A kind of participant (attendee, speaker, press, VIP, staff) and how they get in."""
+
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    code = Varchar(length=32, help_text="Stable, for the API: attendee, speaker, ...")
+    name = Varchar(length=120)
+    name_local = Varchar(length=120, default="")
+    public = Boolean(default=True, help_text="Open to the public; else invitation only")
+    approval = Boolean(default=False, help_text="An organizer approves each registration")
+    quota = Integer(default=0, help_text="Seats held for this category; 0: the shared seats")
+    position = Integer(default=0)
+
+
+class Question(Table):
+    """An extra question of a forum's registration form."""
+
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    label = Varchar(length=300)
+    label_local = Varchar(length=300, default="")
+    kind = Varchar(length=16, default=QuestionKind.TEXT, choices=QuestionKind)
+    choices = Text(default="", help_text="For a choice question: one option per line")
+    required = Boolean(default=False)
+    position = Integer(default=0)
+
+
+class Registration(Table):
+    """One person's registration for one forum (one per email per forum)."""
+
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.restrict, null=False, index=True)
+    category = ForeignKey(references=Category, on_delete=OnDelete.restrict, null=False, index=True)
+    name = Varchar(length=200)
+    name_local = Varchar(length=200, default="")
+    email = Varchar(length=254, help_text="Lower-cased; unique per forum")
+    organization = Varchar(length=300, default="")
+    title = Varchar(length=300, default="")
+    country = Varchar(length=2, default="", help_text="ISO 3166 alpha-2")
+    dietary = Varchar(length=500, default="")
+    accessibility = Varchar(length=500, default="")
+    consent = Boolean(default=False)
+    public_listing = Boolean(default=False)
+    answers = JSON(default="{}", help_text="Question id -> answer")
+    wanted_sessions = JSON(default="[]", help_text="Workshops to book once confirmed")
+    status = Varchar(length=16, default=Status.PENDING, choices=Status, index=True)
+    waitlist_order = Integer(null=True, default=None, help_text="Place in line when it joined")
+    token = Varchar(length=64, unique=True, help_text="The secret of the private link")
+    language = Varchar(length=8, default="en")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Booking(Table):
+    """A seat in a workshop (a session with its own capacity) for a confirmed registration."""
+
+    registration = ForeignKey(
+        references=Registration, on_delete=OnDelete.cascade, null=False, index=True
+    )
+    session = ForeignKey(
+        references=AgendaSession, on_delete=OnDelete.restrict, null=False, index=True
+    )
+    created_at = Timestamptz()
+
+
+class Counter(Table):
+    """Seats taken, one row per pool (forum, category quota, shared seats, workshop).
+
+    A seat is taken by one conditional UPDATE of its row (taken < limit), never by counting.
+    """
+
+    key = Varchar(length=64, unique=True, help_text="forum:ID, category:ID, shared:ID, ...")
+    taken = Integer(default=0)

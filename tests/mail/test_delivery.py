@@ -1,0 +1,146 @@
+"""Delivery with a real local SMTP server (aiosmtpd): sent after commit, never lost."""
+
+import datetime as dt
+import email
+import socket
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from forum_mgmt.core import i18n
+from forum_mgmt.mail import services as mail
+from forum_mgmt.mail.tables import Outbox
+from forum_mgmt.registration import services
+from forum_mgmt.registration.tables import Registration
+from tests.factories import make_forum
+from tests.registration.helpers import person
+
+
+class Inbox:
+    def __init__(self, refuse: bool = False) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = refuse
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 Try again later"
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A real SMTP server on loopback; SMTP_URL points at it."""
+    servers = []
+
+    def start(refuse: bool = False, port: int | None = None) -> Inbox:
+        inbox = Inbox(refuse)
+        controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
+        controller.start()
+        servers.append(controller)
+        monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        return inbox
+
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+def _later(minutes: int = 120) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
+
+
+async def test_confirmation_goes_out_with_text_html_link_and_calendar(smtp):
+    inbox = smtp()
+    forum = await make_forum(capacity=5)
+    outcome = await services.register(forum, person(1))
+    assert await mail.send_all() == 1
+    (message,) = inbox.messages
+    assert message["To"] == "person1@example.org"
+    assert message["Subject"] == "You are registered: Test Forum"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert f"/tickets/{outcome.registration.token}" in text
+    assert f"/tickets/{outcome.registration.token}" in html
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert "DTSTART;VALUE=DATE:20261205" in attachment.get_content()
+    row = await Outbox.objects().first()
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+async def test_mail_is_in_the_attendees_language(smtp):
+    inbox = smtp()
+    forum = await make_forum(capacity=0)
+    with i18n.language("zh-TW"):
+        await services.register(forum, person(1))
+    await mail.send_all()
+    (message,) = inbox.messages
+    assert "測試論壇" in message["Subject"]
+    assert "報名" in message["Subject"]
+
+
+async def test_a_server_that_is_down_loses_nothing_and_a_retry_sends(smtp, monkeypatch):
+    port = _free_port()
+    monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{port}")  # nobody listens
+    forum = await make_forum(capacity=5)
+    await services.register(forum, person(1))
+    assert await Registration.count() == 1  # the registration never waits for mail
+    assert await mail.send_all() == 0
+    row = await Outbox.objects().first()
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert row.next_attempt_at > dt.datetime.now(dt.UTC)
+    assert await mail.send_all() == 0  # not due yet: backoff
+    inbox = smtp(port=port)
+    assert await mail.send_all(now=_later()) == 1
+    assert [m["To"] for m in inbox.messages] == ["person1@example.org"]
+    assert (await Outbox.objects().first()).status == "sent"
+
+
+async def test_a_server_that_refuses_keeps_the_message_queued(smtp):
+    smtp(refuse=True)
+    forum = await make_forum(capacity=5)
+    await services.register(forum, person(1))
+    await services.register(forum, person(2))
+    assert await mail.send_all() == 0
+    rows = await Outbox.objects().order_by(Outbox.id)
+    assert [(r.status, r.attempts) for r in rows] == [("queued", 1), ("queued", 1)]
+    assert "451" in rows[0].last_error
+    inbox = smtp()
+    assert await mail.send_all(now=_later()) == 2
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "person1@example.org",
+        "person2@example.org",
+    ]
+    assert await mail.send_all(now=_later()) == 0  # sent once, never twice
+
+
+async def test_gives_up_after_the_last_attempt():
+    row = await mail.enqueue("x@example.org", "missing-template", language="en", context={})
+    for attempt in range(mail.MAX_ATTEMPTS):
+        await mail.send_all(now=_later(60 * 24 * (attempt + 1)))
+    fresh = await Outbox.objects().get(Outbox.id == row.id)
+    assert (fresh.status, fresh.attempts) == ("failed", mail.MAX_ATTEMPTS)
+
+
+async def test_development_outbox_folder_without_smtp(monkeypatch, tmp_path):
+    monkeypatch.delenv("SMTP_URL", raising=False)
+    forum = await make_forum(capacity=5)
+    await services.register(forum, person(1))
+    assert await mail.send_all() == 1
+    from forum_mgmt.core.settings import get_settings
+
+    files = list((get_settings().data_dir / "outbox").glob("*.eml"))
+    assert files
+    assert any(b"person1@example.org" in f.read_bytes() for f in files)
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [mail.backoff(n).total_seconds() for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
