@@ -28,6 +28,7 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.forums.services import get_public_forum
+from forum_mgmt.registration import services as registration_services
 
 
 def stylesheet(css: str) -> Response[str]:
@@ -36,6 +37,21 @@ def stylesheet(css: str) -> Response[str]:
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+async def _ticket_star(request: Request, forum, session_id: int) -> dict | None:
+    """The star of the ticket remembered on this device, if it is a ticket of this forum."""
+    token = request.cookies.get("ticket", "")
+    if not token:
+        return None
+    try:
+        ticket_forum, registration = await registration_services.by_token(token)
+    except NotFound:
+        return None
+    if ticket_forum.id != forum.id:
+        return None
+    starred = session_id in await registration_services.starred_ids(registration)
+    return {"token": token, "starred": starred}
 
 
 class AgendaPages(Controller):
@@ -97,8 +113,10 @@ class AgendaPages(Controller):
             return export_services.respond(rendered, request.headers)
         view = await services.get_session(forum, int(number))
         links = export_services.calendar_links(forum, view)
+        star = await _ticket_star(request, forum, view.id)
         return Template(
-            "agenda/session.html", context={"forum": forum, "view": view, "links": links}
+            "agenda/session.html",
+            context={"forum": forum, "view": view, "links": links, "star": star},
         )
 
     @get("/speakers", name="speakers")

@@ -84,6 +84,18 @@ class Booking(Table):
     created_at = Timestamptz()
 
 
+class Star(Table):
+    """A session an attendee marked for their own calendar (bookings are in it anyway)."""
+
+    registration = ForeignKey(
+        references=Registration, on_delete=OnDelete.cascade, null=False, index=True
+    )
+    session = ForeignKey(
+        references=AgendaSession, on_delete=OnDelete.cascade, null=False, index=True
+    )
+    created_at = Timestamptz()
+
+
 class Counter(Table):
     """Seats taken, one row per pool (forum, category quota, shared seats, workshop).
 

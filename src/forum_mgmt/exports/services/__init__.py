@@ -18,6 +18,7 @@ from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.exports.services import cache, ical, schedule
 from forum_mgmt.exports.services.cache import Rendered, respond
+from forum_mgmt.exports.services.ids import public_url
 from forum_mgmt.exports.services.links import calendar_links
 from forum_mgmt.exports.services.transfer import (
     InvalidForumFile,
@@ -37,6 +38,7 @@ __all__ = [
     "import_forum",
     "page_part",
     "personal_calendar",
+    "public_url",
     "respond",
     "schedule_file",
     "session_calendar",

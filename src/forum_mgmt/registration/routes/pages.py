@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
+from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.settings import get_settings
+from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums import services as forum_services
 from forum_mgmt.registration import services
 from forum_mgmt.registration.routes import forms
+
+TICKET_COOKIE = "ticket"
 
 
 async def _form_context(forum, values: dict, errors: dict, message: str = "") -> dict:
@@ -62,7 +68,47 @@ class TicketPages(Controller):
         return Template(
             "registration/ticket.html",
             context=await _ticket_context(forum, registration, saved=saved),
+            # remembered on this device, so that the forum's pages can offer stars
+            cookies=[
+                Cookie(
+                    key=TICKET_COOKIE,
+                    value=token,
+                    path="/",
+                    httponly=True,
+                    samesite="lax",
+                    max_age=365 * 24 * 3600,
+                    secure=get_settings().production,
+                )
+            ],
         )
+
+    @post("/stars/{session_id:int}/{action:str}", status_code=HTTP_200_OK)
+    async def star(
+        self,
+        request: Request,
+        token: FromPath[str],
+        session_id: FromPath[int],
+        action: FromPath[str],
+    ) -> Redirect:
+        """Star or unstar a session for the attendee's own calendar."""
+        forum, registration = await services.by_token(token)
+        if action == "star":
+            await services.star(forum, registration, session_id)
+        else:
+            await services.unstar(registration, session_id)
+        back = str((await request.form()).get("next") or "")
+        if not back.startswith(f"/forums/{forum.slug}/") or "//" in back:
+            back = f"/tickets/{token}?saved=sessions#my-sessions"
+        return Redirect(back, status_code=303)
+
+    @get("/agenda.ics", name="ticket-calendar")
+    async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
+        """The attendee's booked and starred sessions, subscribable."""
+        forum, registration = await services.by_token(token)
+        rendered = await export_services.personal_calendar(
+            forum, owner=registration.id, session_ids=await services.my_session_ids(registration)
+        )
+        return export_services.respond(rendered, request.headers)
 
     @post("/", status_code=HTTP_200_OK)
     async def edit(self, request: Request, token: FromPath[str]) -> Template | Redirect:
@@ -120,6 +166,10 @@ async def _ticket_context(forum, registration, *, saved: str) -> dict:
         "countries": services.countries(),
         "questions": await services.questions(forum),
         "workshops": await services.workshops(forum),
+        "agenda": (await agenda_services.load_agenda(forum)).sessions,
+        "mine": set(await services.my_session_ids(registration)),
+        "starred": set(await services.starred_ids(registration)),
+        "feed": export_services.public_url(f"/tickets/{registration.token}/agenda.ics"),
         "category": next(
             c for c in await services.ensure_categories(forum) if c.id == registration.category
         ),

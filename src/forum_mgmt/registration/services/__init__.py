@@ -5,6 +5,10 @@ from forum_mgmt.registration.services.attendee import (
     booked_ids,
     by_token,
     drop_session,
+    my_session_ids,
+    star,
+    starred_ids,
+    unstar,
     update_details,
 )
 from forum_mgmt.registration.services.catalogue import (
@@ -66,6 +70,7 @@ __all__ = [
     "mail_group",
     "mail_log",
     "manage_url",
+    "my_session_ids",
     "outbox_folder",
     "promote",
     "questions",
@@ -73,6 +78,9 @@ __all__ = [
     "reject",
     "remove_question",
     "row_of",
+    "star",
+    "starred_ids",
+    "unstar",
     "update_category",
     "update_details",
     "waitlist_position",

@@ -1,0 +1,94 @@
+"""The attendee's own calendar: booked workshops and starred sessions, subscribable."""
+
+import icalendar
+from ical.calendar_stream import IcsCalendarStream
+
+from forum_mgmt.agenda import services as agenda
+from forum_mgmt.registration import services as registration
+from tests.conftest import csrf_token
+from tests.factories import make_forum, make_room, make_session
+from tests.registration.helpers import person
+
+
+async def _attendee(client):
+    forum = await make_forum("tf")
+    room = await make_room(forum, "Hall", capacity=100)
+    keynote = await make_session(forum, "Keynote", start="09:00", end="10:00", room=room)
+    panel = await make_session(forum, "Panel 座談", start="10:30", end="11:30", room=room)
+    other = await make_session(forum, "Not mine", start="13:00", end="14:00", room=room)
+    outcome = await registration.register(forum, person(1))
+    token = outcome.registration.token
+    page = await client.get(f"/tickets/{token}")
+    assert page.status_code == 200
+    return forum, token, {"keynote": keynote, "panel": panel, "other": other}
+
+
+async def _feed(client, token) -> str:
+    response = await client.get(f"/tickets/{token}/agenda.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    return response.text
+
+
+async def test_starred_sessions_make_the_personal_feed(client):
+    _forum, token, s = await _attendee(client)
+    csrf = await csrf_token(client)
+    for key in ("keynote", "panel"):
+        starred = await client.post(
+            f"/tickets/{token}/stars/{s[key].id}/star", data={"_csrf_token": csrf}
+        )
+        assert starred.status_code == 303
+    text = await _feed(client, token)
+    summaries = sorted(str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(text).events)
+    assert summaries == ["Keynote", "Panel 座談"]
+    second = IcsCalendarStream.calendar_from_ics(text)  # an independent parser agrees
+    assert sorted(e.summary for e in second.events) == ["Keynote", "Panel 座談"]
+    assert "TZID:Asia/Taipei" in text
+    page = await client.get(f"/tickets/{token}")
+    assert f'href="webcal://127.0.0.1:8000/tickets/{token}/agenda.ics"' in page.text
+    await client.post(
+        f"/tickets/{token}/stars/{s['keynote'].id}/unstar", data={"_csrf_token": csrf}
+    )
+    after = icalendar.Calendar.from_ical(await _feed(client, token))
+    assert [str(e["SUMMARY"]) for e in after.events] == ["Panel 座談"]
+
+
+async def test_a_removed_starred_session_stays_as_cancelled(client):
+    forum, token, s = await _attendee(client)
+    csrf = await csrf_token(client)
+    await client.post(f"/tickets/{token}/stars/{s['panel'].id}/star", data={"_csrf_token": csrf})
+    await agenda.remove_session(forum, s["panel"].id)
+    cal = icalendar.Calendar.from_ical(await _feed(client, token))
+    [event] = cal.events
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+async def test_the_session_page_offers_the_star_of_the_remembered_ticket(client):
+    _forum, token, s = await _attendee(client)  # the ticket page set the cookie
+    page = await client.get(f"/forums/tf/sessions/{s['panel'].id}")
+    assert f'action="/tickets/{token}/stars/{s["panel"].id}/star"' in page.text
+    csrf = await csrf_token(client)
+    back = await client.post(
+        f"/tickets/{token}/stars/{s['panel'].id}/star",
+        data={"_csrf_token": csrf, "next": f"/forums/tf/sessions/{s['panel'].id}"},
+    )
+    assert back.headers["location"] == f"/forums/tf/sessions/{s['panel'].id}"
+    again = await client.get(f"/forums/tf/sessions/{s['panel'].id}")
+    assert f'action="/tickets/{token}/stars/{s["panel"].id}/unstar"' in again.text
+    # another forum's page does not offer this ticket's stars
+    other = await make_forum("other")
+    elsewhere = await make_session(other, "Elsewhere")
+    foreign = await client.get(f"/forums/other/sessions/{elsewhere.id}")
+    assert f"/tickets/{token}/" not in foreign.text
+
+
+async def test_a_wrong_token_or_session_is_404(client):
+    _forum, token, _s = await _attendee(client)
+    other = await make_forum("other")
+    foreign = await make_session(other, "Elsewhere")
+    csrf = await csrf_token(client)
+    assert (await client.get("/tickets/not-a-token/agenda.ics")).status_code == 404
+    response = await client.post(
+        f"/tickets/{token}/stars/{foreign.id}/star", data={"_csrf_token": csrf}
+    )
+    assert response.status_code == 404
