@@ -41,3 +41,16 @@ async def test_agenda_page_in_chromium(live_server, page, lang, heading, ministe
     assert len(titles) == 1
     assert "Workshop" in titles[0] or "工作坊" in titles[0]
     assert page.console_errors == []
+
+
+async def test_stars_without_a_ticket_live_in_the_browser(live_server, page):
+    await demo.load(dt.date(2026, 12, 24))
+    await page.goto(f"{live_server}/forums/ngo-leaders-forum-2026/agenda?lang=en")
+    star = page.locator("article.kind-keynote button.star")
+    assert await star.get_attribute("aria-pressed") == "false"
+    await star.click()
+    assert await star.get_attribute("aria-pressed") == "true"
+    await page.reload()
+    star = page.locator("article.kind-keynote button.star")
+    assert await star.get_attribute("aria-pressed") == "true"
+    assert page.console_errors == []
