@@ -33,11 +33,12 @@ class RegistrationIn(DetailsIn, kw_only=True, forbid_unknown_fields=True):
     session_ids: list[int] = msgspec.field(default_factory=list)
 
 
-class RegistrationCreated(msgspec.Struct):
+class RegistrationCreated(msgspec.Struct, omit_defaults=True):
     id: int
     status: str
     manage_url: str
     waitlist_position: int | None
+    ticket_code: str | None = None  # only when confirmed: the QR payload
 
 
 class StatusOut(msgspec.Struct):

@@ -1,8 +1,9 @@
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.tables import Registration
 
 
 class ForumKey(Table, tablename="forum_key"):
@@ -16,3 +17,15 @@ class ForumKey(Table, tablename="forum_key"):
         help_text="Raw private key sealed with AES-GCM under a key derived from SECRET_KEY"
     )
     created_at = Timestamptz()
+
+
+class Ticket(Table):
+    """The ticket of a confirmed registration. Its code carries the registration id and
+    this serial; a reissue bumps the serial, so every older code reads `revoked`."""
+
+    registration = ForeignKey(
+        references=Registration, on_delete=OnDelete.cascade, null=False, unique=True, index=True
+    )
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    serial = Integer(default=1)
+    issued_at = Timestamptz()

@@ -18,6 +18,8 @@ from forum_mgmt.registration.schemas import (
 )
 from forum_mgmt.registration.services import Row
 from forum_mgmt.registration.services.checks import loaded
+from forum_mgmt.registration.tables import Status
+from forum_mgmt.tickets import services as tickets
 
 
 def registration_out(forum, row: Row) -> RegistrationOut:
@@ -58,11 +60,13 @@ class RegistrationAPI(Controller):
         forum = await forum_services.get_public_forum(slug)
         outcome = await services.register(forum, data)
         reg = outcome.registration
+        confirmed = reg.status == Status.CONFIRMED
         return RegistrationCreated(
             id=reg.id,
             status=reg.status,
             manage_url=services.manage_url(reg),
             waitlist_position=outcome.waitlist_position,
+            ticket_code=(await tickets.issue(forum, reg)).code if confirmed else None,
         )
 
     @get("/", **ORGANIZER)
