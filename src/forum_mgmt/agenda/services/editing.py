@@ -91,14 +91,7 @@ async def add_room(forum: Forum, data: RoomIn) -> Room:
 
 
 async def update_room(forum: Forum, room_id: int, data: RoomPatch) -> Room:
-    room = await get_room(forum, room_id)
-    fields = _set_fields(data)
-    if "name" in fields and fields["name"] != room.name:
-        await _name_free(Room, forum, fields["name"])
-    async with transaction():
-        if fields:  # the room is in its sessions' calendar entries and schedule files
-            await _touch_sessions(AgendaSession.room == room.id)
-        return await _apply(room, fields)
+    return await _rename(forum, await get_room(forum, room_id), data, AgendaSession.room)
 
 
 async def delete_room(forum: Forum, room_id: int) -> None:
@@ -123,14 +116,18 @@ async def add_track(forum: Forum, data: TrackIn) -> Track:
 
 
 async def update_track(forum: Forum, track_id: int, data: TrackPatch) -> Track:
-    track = await get_track(forum, track_id)
+    return await _rename(forum, await get_track(forum, track_id), data, AgendaSession.track)
+
+
+async def _rename(forum: Forum, item: Room | Track, data: RoomPatch | TrackPatch, column):
+    """Change a room or track (unique names per forum); its sessions' feeds move with it."""
     fields = _set_fields(data)
-    if "name" in fields and fields["name"] != track.name:
-        await _name_free(Track, forum, fields["name"])
+    if "name" in fields and fields["name"] != item.name:
+        await _name_free(type(item), forum, fields["name"])
     async with transaction():
-        if fields:  # the track is in its sessions' calendar entries and schedule files
-            await _touch_sessions(AgendaSession.track == track.id)
-        return await _apply(track, fields)
+        if fields:  # named in its sessions' calendar entries and schedule files
+            await _touch_sessions(column == item.id)
+        return await _apply(item, fields)
 
 
 async def delete_track(forum: Forum, track_id: int) -> None:
