@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 
@@ -91,7 +91,7 @@ class TicketWorkspace(Controller):
         category: FromQuery[str] = "",
         session: FromQuery[str] = "",
         q: FromQuery[str] = "",
-        registration_id: Annotated[int | None, Parameter(query="id")] = None,
+        registration_id: Annotated[int | None, QueryParameter(name="id")] = None,
     ) -> Response:
         """Badges of the confirmed registrations the list's filters select, or of one."""
         filters = registration.Filters(
