@@ -67,9 +67,7 @@ async def test_no_ticket_files_before_confirmation(client, path):
     assert response.status_code == 409
     assert response.headers["content-type"].startswith("text/html")
     assert "A ticket comes with a confirmed registration." in response.text
-    api = await client.get(
-        f"/tickets/{reg.token}/{path}", headers={"accept": "application/json"}
-    )
+    api = await client.get(f"/tickets/{reg.token}/{path}", headers={"accept": "application/json"})
     assert api.json()["error"] == "not_confirmed"
 
 
