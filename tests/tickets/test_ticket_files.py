@@ -128,3 +128,10 @@ async def test_the_ticket_pages_other_addresses_still_answer(client):
     calendar = await client.get(f"/tickets/{reg.token}/agenda.ics")
     assert calendar.headers["content-type"].startswith("text/calendar")
     assert (await client.get(f"/tickets/{reg.token}/qr.svg")).status_code == 200
+
+
+async def test_ticket_page_in_chinese_names_the_qr_and_the_pdf(client):
+    forum = await make_forum("tf")
+    reg = await _confirmed(forum)
+    page = (await client.get(f"/tickets/{reg.token}?lang=zh-TW")).text
+    assert "入場時請出示此 QR 碼。" in page and "可列印的票券（PDF）" in page
