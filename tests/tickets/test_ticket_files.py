@@ -83,6 +83,11 @@ async def test_ticket_pdf_has_both_scripts_dates_venue_and_a_readable_qr(client)
     response = await client.get(f"/tickets/{reg.token}/ticket.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
+    # the name can change without a new code: never a cached copy with the old one
+    assert (response.headers["cache-control"], "etag" in response.headers) == (
+        "private, no-store",
+        False,
+    )
     (text,) = page_texts(response.content)
     assert text.split("\n") == [
         "Test Forum",

@@ -3,6 +3,7 @@ and the forum's public key for scanners."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, post
@@ -10,7 +11,6 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 
-from forum_mgmt.core import i18n
 from forum_mgmt.forums.guards import ORGANIZER, STAFF, forum_of
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
@@ -60,17 +60,14 @@ class TicketFiles(Controller):
         return _send(request, issued, "png", lambda: qr.png(issued.code), "image/png")
 
     @get("/ticket.pdf", name="ticket-pdf")
-    async def pdf(self, request: Request, token: FromPath[str]) -> Response:
-        _forum, _reg, issued = await printing.ticket_of(token)
-        tag = _etag(issued, f"pdf-{i18n.current()}")
-        if request.headers.get("if-none-match") == tag:
-            return _not_modified(tag)
+    async def pdf(self, token: FromPath[str]) -> Response:
+        # No ETag: the PDF shows the name and the forum's details, which change without
+        # a new code; it is made on demand, like a page.
         return Response(
             await printing.ticket_pdf(token),
             media_type="application/pdf",
             headers={
-                "Cache-Control": _NO_STORE_SHARED,
-                "ETag": tag,
+                "Cache-Control": "private, no-store",
                 "Content-Disposition": 'inline; filename="ticket.pdf"',
             },
         )
@@ -122,7 +119,8 @@ class TicketWorkspace(Controller):
 
 
 def _etag(issued: services.Issued, variant: str) -> str:
-    return f'"{issued.ticket_id}.{issued.serial}.{variant}"'
+    # The image depends on the code alone: a reissue (or a new forum key) changes the tag.
+    return '"' + hashlib.sha256(f"{variant}:{issued.code}".encode()).hexdigest()[:20] + '"'
 
 
 def _not_modified(tag: str) -> Response:
