@@ -41,7 +41,7 @@ from forum_mgmt.registration.routes import (
     TicketAPI,
     TicketPages,
 )
-from forum_mgmt.tickets.routes import CheckinKeyAPI
+from forum_mgmt.tickets.routes import CheckinKeyAPI, ReissueAPI, TicketFiles, TicketWorkspace
 
 log = logging.getLogger("forum_mgmt")
 
@@ -164,8 +164,10 @@ def create_app() -> Litestar:
             ForumAPI,
             AgendaAPI,
             CheckinKeyAPI,
+            ReissueAPI,
             RegisterPages,
             TicketPages,
+            TicketFiles,
             RegistrationAPI,
             TicketAPI,
             RegistrationManagePages,
@@ -174,7 +176,14 @@ def create_app() -> Litestar:
             Router(
                 path="/manage",
                 guards=[requires_role],
-                route_handlers=[ForumWorkspace, ItemPages, SessionPages, ImportPages, TokenPages],
+                route_handlers=[
+                    ForumWorkspace,
+                    ItemPages,
+                    SessionPages,
+                    ImportPages,
+                    TokenPages,
+                    TicketWorkspace,
+                ],
                 include_in_schema=False,
             ),
             healthz,

@@ -1,4 +1,4 @@
-"""The forum-mgmt command: serve, migrate, demo, user, token, export, import."""
+"""The forum-mgmt command: serve, migrate, demo, user, token, badges, export, import."""
 
 from __future__ import annotations
 
@@ -105,6 +105,61 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressBar:
+    """A text bar on stderr, redrawn in place (about a hundred times a run, not per badge)."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if percent == self.shown and done != total:
+            return
+        self.shown = percent
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        print(f"\r{self.label} [{bar}] {done}/{total}", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr, flush=True)
+
+
+async def _make_badges(args: argparse.Namespace) -> int:
+    from forum_mgmt.forums import services as forums
+    from forum_mgmt.registration.services import Filters
+    from forum_mgmt.tickets import printing
+
+    forum = await forums.get_forum(args.slug)
+    filters = Filters(category=args.category or "")
+    pdf, count = await printing.badges_pdf(
+        forum, filters, layout=args.layout, progress=ProgressBar("Badges")
+    )
+    with open(args.output, "wb") as fp:
+        fp.write(pdf)
+    return count
+
+
+def _badges(args: argparse.Namespace) -> int:
+    import time
+
+    from forum_mgmt.core.errors import DomainError
+
+    start = time.perf_counter()
+    try:
+        count = asyncio.run(_make_badges(args))
+    except DomainError as err:
+        print(f"Cannot make badges for “{args.slug}”: {err.message}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"Cannot write {args.output}: {err.strerror}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    print(f"Wrote {count} badge(s) to {args.output} in {seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from forum_mgmt.core.errors import DomainError
     from forum_mgmt.exports import services
@@ -202,6 +257,13 @@ def parser() -> argparse.ArgumentParser:
     tcreate = token.add_parser("create", help="create an API token; prints it as the last line")
     tcreate.add_argument("name", help="the user's name")
     tcreate.add_argument("--label", default="cli", help="what the token is for")
+    badges = sub.add_parser("badges", help="badge PDF of a forum's confirmed registrations")
+    badges.add_argument("slug")
+    badges.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    badges.add_argument(
+        "--layout", choices=["a6", "a4"], default="a6", help="one A6 badge a page, or four on A4"
+    )
+    badges.add_argument("--category", help="only this category (its code, e.g. speaker)")
     export = sub.add_parser("export", help="write a forum (with its agenda) as JSON")
     export.add_argument("slug")
     export.add_argument("-o", "--output", help="the file to write (default: standard output)")
@@ -225,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         return _user(args)
     if args.command == "token":
         return _token(args)
+    if args.command == "badges":
+        return _badges(args)
     if args.command == "export":
         return _export(args)
     if args.command == "import":

@@ -8,9 +8,11 @@ of another forum: 403; this forum's organizer and an admin: allowed (any answer 
 import pytest
 
 from forum_mgmt.forums.tables import Role
+from forum_mgmt.registration.services import register
 from tests.conftest import csrf_token
 from tests.factories import bearer, make_forum, make_room, make_session, make_speaker, make_track
 from tests.factories import make_user as _make_user
+from tests.registration.helpers import person
 
 PAGES = [  # (method, path)
     ("GET", "/manage/forums/{slug}"),
@@ -41,6 +43,9 @@ PAGES = [  # (method, path)
     ("GET", "/manage/forums/{slug}/import/template-sessions.csv"),
     ("POST", "/manage/forums/{slug}/import/preview"),
     ("POST", "/manage/forums/{slug}/import/apply"),
+    ("GET", "/manage/forums/{slug}/badges.pdf"),
+    ("GET", "/manage/forums/{slug}/badges.pdf?id={registration}"),
+    ("POST", "/manage/forums/{slug}/registrations/{registration}/reissue"),
 ]
 API = [  # (method, path, json)
     ("PATCH", "/api/forums/{slug}", {"capacity": 10}),
@@ -66,6 +71,7 @@ API = [  # (method, path, json)
     ),
     ("PATCH", "/api/forums/{slug}/sessions/{session}", {"title": "Renamed"}),
     ("DELETE", "/api/forums/{slug}/sessions/{session}", None),
+    ("POST", "/api/forums/{slug}/registrations/{registration}/reissue", None),
 ]
 WHO = ["anonymous", "staff", "other_organizer", "organizer", "admin"]
 
@@ -80,6 +86,7 @@ async def _world():
         "speaker": (await make_speaker(forum)).id,
     }
     ids["session"] = (await make_session(forum, start="09:00", end="10:00")).id
+    ids["registration"] = (await register(forum, person(1))).registration.id
     tokens = {
         "staff": (await _make_user("staff", role=Role.STAFF, forum=forum))[1],
         "other_organizer": (await _make_user("elsewhere", role=Role.ORGANIZER, forum=other))[1],

@@ -49,6 +49,7 @@ class Badge:
     organization: str = ""
     category: str = "attendee"
     forum_name_local: str = ""
+    details: str = ""  # a ticket's date and venue, under the QR; empty on badges
 
 
 class FontMissing(RuntimeError):
@@ -114,6 +115,9 @@ def _draw(pdf: FPDF, badge: Badge, x: float, y: float) -> None:
 
     side = 47.0  # 45 modules with the quiet zone: over 1 mm a module, for arm's length
     pdf.image(qr.image(badge.code, box_size=4), x + (WIDTH - side) / 2, y + 70, side, side)
+    if badge.details:
+        pdf.set_text_color(*_GREY)
+        _fit_line(pdf, x, y + 70 + side, badge.details, size=8)
 
     colour, label = CATEGORIES.get(badge.category, (_GREY, badge.category))
     pdf.set_fill_color(*colour)

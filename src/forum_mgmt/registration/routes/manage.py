@@ -14,6 +14,7 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.registration import services
 from forum_mgmt.registration.routes import forms
+from forum_mgmt.tickets import services as tickets
 
 PAGE = 100
 
@@ -121,13 +122,15 @@ class RegistrationManagePages(Controller):
 
     @get("/registrations/{registration_id:int}", **ORGANIZER)
     async def edit_form(
-        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+        self,
+        request: Request,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        done: FromQuery[str] = "",
     ) -> Template:
         forum = forum_of(request)
-        return Template(
-            "registration/manage_edit.html",
-            context=await _edit_context(forum, registration_id),
-        )
+        context = await _edit_context(forum, registration_id)
+        return Template("registration/manage_edit.html", context={**context, "done": done})
 
     @post("/registrations/{registration_id:int}", **ORGANIZER, status_code=HTTP_200_OK)
     async def edit(
@@ -275,4 +278,6 @@ async def _edit_context(forum, registration_id: int) -> dict:
         "message": "",
         "countries": services.countries(),
         "questions": await services.questions(forum),
+        "ticket_serial": await tickets.current_serial(r.id),
+        "done": "",
     }

@@ -12,6 +12,18 @@ def manage_url(registration: Registration) -> str:
     return f"{get_settings().base_url}/tickets/{registration.token}"
 
 
+# Templates whose reader holds a confirmed seat: they carry the ticket's QR.
+TICKET_TEMPLATES = frozenset({"confirmed", "approved", "promoted"})
+
+
+def ticket_context(registration: Registration) -> dict:
+    """Where the ticket lives. The QR is a remote image served by the tickets domain
+    (registration may not import it): no code in the queued mail, so a reissue never
+    leaves a stale QR in a message that has not gone out yet."""
+    base = manage_url(registration)
+    return {"page": base, "qr_png": f"{base}/qr.png", "pdf": f"{base}/ticket.pdf"}
+
+
 def forum_context(forum: Forum) -> dict:
     return {
         "name": forum.name,
@@ -47,6 +59,8 @@ async def tell(
         ],
         **(extra or {}),
     }
+    if registration.status == Status.CONFIRMED and template in TICKET_TEMPLATES:
+        context["ticket"] = ticket_context(registration)
     if registration.status == Status.CONFIRMED and template != "cancelled":
         context["calendar"] = {
             "uid": f"forum-{forum.id}@{forum.slug}",
