@@ -20,6 +20,7 @@ from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.importing import ImportPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
+from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
@@ -164,6 +165,7 @@ def create_app() -> Litestar:
             ForumAPI,
             AgendaAPI,
             CheckinKeyAPI,
+            CheckinAPI,
             RegisterPages,
             TicketPages,
             RegistrationAPI,
@@ -174,7 +176,14 @@ def create_app() -> Litestar:
             Router(
                 path="/manage",
                 guards=[requires_role],
-                route_handlers=[ForumWorkspace, ItemPages, SessionPages, ImportPages, TokenPages],
+                route_handlers=[
+                    ForumWorkspace,
+                    ItemPages,
+                    SessionPages,
+                    ImportPages,
+                    TokenPages,
+                    CheckinDashboard,
+                ],
                 include_in_schema=False,
             ),
             healthz,
