@@ -59,14 +59,16 @@ class Decision:
 
 
 # A forum's key pair never changes once made (unique per forum), so each process keeps the
-# public half: no query, no unsealing on the hot path.
-_PUBLIC_KEYS: dict[int, Ed25519PublicKey] = {}
+# public half: no query, no unsealing on the hot path. Keyed with created_at too, since SQLite
+# may give a deleted forum's id to a new one.
+_PUBLIC_KEYS: dict[tuple[int, dt.datetime], Ed25519PublicKey] = {}
 
 
 async def public_key(forum: Forum) -> Ed25519PublicKey:
-    key = _PUBLIC_KEYS.get(forum.id)
+    cached = (forum.id, forum.created_at)
+    key = _PUBLIC_KEYS.get(cached)
     if key is None:
-        key = _PUBLIC_KEYS[forum.id] = (await forum_key(forum)).public
+        key = _PUBLIC_KEYS[cached] = (await forum_key(forum)).public
     return key
 
 
