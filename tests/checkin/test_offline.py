@@ -6,7 +6,8 @@ from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.core import time
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Category, Registration
-from forum_mgmt.tickets import codes, services as tickets
+from forum_mgmt.tickets import codes
+from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.keys import forum_key, load_public_key
 from forum_mgmt.tickets.tables import Ticket
 from tests.checkin.helpers import door, open_forum, ticket, url
@@ -29,7 +30,9 @@ async def test_sync_settles_duplicates_earliest_scan_wins(client):
         {"code": one, "gate": "A", "nonce": "a-1", "scanned_at": _at(forum, 0, 10)},
         {"code": "junk", "gate": "A", "nonce": "a-2", "scanned_at": _at(forum, 0, 11)},
     ]
-    response = await client.post(url(forum, "checkins/sync"), json={"scans": scans}, headers=headers)
+    response = await client.post(
+        url(forum, "checkins/sync"), json={"scans": scans}, headers=headers
+    )
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["result"] for r in results] == ["already_checked_in", "ok", "ok", "unknown"]
@@ -110,7 +113,9 @@ async def test_checkin_data_for_two_thousand_people_is_compact(client):
     ]
     for start in range(0, len(regs), 500):  # PostgreSQL takes at most 32,767 parameters
         await Registration.insert(*regs[start : start + 500])
-    ids = await Registration.select(Registration.id).where(Registration.email != "person1@example.org")
+    ids = await Registration.select(Registration.id).where(
+        Registration.email != "person1@example.org"
+    )
     for start in range(0, len(ids), 500):
         await Ticket.insert(
             *[

@@ -31,7 +31,9 @@ async def test_search_by_name_local_name_or_email(client):
     assert await names("MEI.CHEN@") == ["Chen Mei"]
     assert await names("%") == []
     assert await names("") == []
-    hits = (await client.get(url(forum, "checkin-search"), params={"q": "chen"}, headers=headers)).json()
+    hits = (
+        await client.get(url(forum, "checkin-search"), params={"q": "chen"}, headers=headers)
+    ).json()
     assert hits == [
         {
             "id": chen.id,

@@ -4,10 +4,12 @@ import datetime as dt
 
 from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.registration import services as registration
-from forum_mgmt.tickets import codes, services as tickets
+from forum_mgmt.tickets import codes
+from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.keys import forum_key
 from tests.checkin.helpers import door, open_forum, ticket, url
 from tests.factories import make_forum, make_session
+from tests.registration.helpers import person
 
 
 async def test_first_scan_admits_with_the_persons_details(client):
@@ -36,7 +38,9 @@ async def test_first_scan_admits_with_the_persons_details(client):
 async def test_second_scan_says_when_where_and_by_whom(client):
     forum = await open_forum()
     _reg, code = await ticket(forum)
-    first = await client.post(url(forum), json={"code": code, "gate": "A"}, headers=await door(forum))
+    first = await client.post(
+        url(forum), json={"code": code, "gate": "A"}, headers=await door(forum)
+    )
     again = await client.post(
         url(forum), json={"code": code, "gate": "B"}, headers=await door(forum, "other")
     )
@@ -86,24 +90,19 @@ async def test_a_reissued_ticket_revokes_the_old_code(client):
 async def test_cancelled_and_unconfirmed_people_are_refused(client):
     forum = await open_forum(capacity=1, waitlist=True)
     reg, code = await ticket(forum, 1)
-    waiting = (await registration.register(forum, registration_person(2))).registration
+    waiting = (await registration.register(forum, person(2))).registration
     await registration.cancel(forum, reg, by="test")
     headers = await door(forum)
     assert (await _result(client, forum, headers, code=code))["result"] == "cancelled"
-    # the cancellation promoted person 2: back to waiting through a direct update
-    await type(waiting).update({type(waiting).status: "waitlisted"}).where(
-        type(waiting).id == waiting.id
+    await (
+        type(waiting)
+        .update({type(waiting).status: "waitlisted"})
+        .where(type(waiting).id == waiting.id)
     )
     body = await _result(client, forum, headers, registration_id=waiting.id)
     assert body["result"] == "not_confirmed"
     assert body["message"] == "This registration is not confirmed."
     assert await Checkin.count() == 0
-
-
-def registration_person(n):
-    from tests.registration.helpers import person
-
-    return person(n)
 
 
 async def test_outside_the_window_it_is_closed(client):

@@ -100,8 +100,9 @@ async def _read(forum: Forum, registration_id: int, session_id: int | None, nonc
     if nonce is not None:
         extra += ", (SELECT k.id FROM checkin k WHERE k.forum = r.forum AND k.nonce = {}) AS repeat"
         args.append(nonce)
+    # `extra` is one of the fixed subqueries above; every value is a bound parameter.
     rows = await Checkin.raw(
-        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
+        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"  # noqa: S608
         " c.name AS category_name, t.serial" + extra + " FROM registration r"
         " JOIN category c ON c.id = r.category LEFT JOIN ticket t ON t.registration = r.id"
         " WHERE r.id = {} AND r.forum = {}",
@@ -222,9 +223,7 @@ async def undo(forum: Forum, checkin_id: int, *, by: BaseUser) -> None:
     rows = (
         await Checkin.update({Checkin.undone_at: time.now(), Checkin.undone_by: by.id})
         .where(
-            (Checkin.id == checkin_id)
-            & (Checkin.forum == forum.id)
-            & Checkin.undone_at.is_null()
+            (Checkin.id == checkin_id) & (Checkin.forum == forum.id) & Checkin.undone_at.is_null()
         )
         .returning(Checkin.registration)
     )
