@@ -46,7 +46,9 @@ async def _run(slug: str, token: str, codes: list[str], profile: bool) -> float:
         await db.close_pool()
     if profiler:
         stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(r"forum_mgmt|litestar/routes|asyncpg|piccolo", 25)
+        stats.sort_stats("cumulative").print_stats(
+            r"forum_mgmt|litestar/routes|asyncpg|piccolo", 25
+        )
     return elapsed / (len(codes) - 1)
 
 
