@@ -17,6 +17,7 @@ import sys
 import time
 
 import httpx
+
 from checkin import _setup
 
 
