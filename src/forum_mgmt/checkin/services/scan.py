@@ -81,6 +81,11 @@ def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
 
 
 _PERSON = ("id", "name", "name_local", "organization", "category", "category_name")
+PEOPLE_SQL = (
+    "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
+    " c.name AS category_name{} FROM registration r JOIN category c ON c.id = r.category"
+)
+"""A registration with its category; `{}` takes more columns (constant SQL only)."""
 
 
 async def _read(forum: Forum, registration_id: int, session_id: int | None, nonce: str | None):
@@ -102,10 +107,8 @@ async def _read(forum: Forum, registration_id: int, session_id: int | None, nonc
         args.append(nonce)
     # `extra` is one of the fixed subqueries above; every value is a bound parameter.
     rows = await Checkin.raw(
-        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"  # noqa: S608
-        " c.name AS category_name, t.serial" + extra + " FROM registration r"
-        " JOIN category c ON c.id = r.category LEFT JOIN ticket t ON t.registration = r.id"
-        " WHERE r.id = {} AND r.forum = {}",
+        PEOPLE_SQL.format(", t.serial" + extra)
+        + " LEFT JOIN ticket t ON t.registration = r.id WHERE r.id = {} AND r.forum = {}",
         *args,
         registration_id,
         forum.id,
