@@ -102,6 +102,8 @@ async def test_dashboard_page_shows_the_figures_without_javascript(client):
     assert "<script>" not in html
     assert f'href="/manage/forums/{forum.slug}/checkin-dashboard"' in html
     assert (await client.get("/static/checkin-dashboard.js")).status_code == 200
+    assert (await client.get("/static/checkin-dashboard.css")).status_code == 200
+    assert "<style" not in html
     assert time.now()
 
 
