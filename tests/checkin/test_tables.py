@@ -25,9 +25,9 @@ async def test_one_live_check_in_per_person_and_list():
     reg, _code = await ticket(forum)
     await Checkin.insert(_row(forum, reg))
     await Checkin.insert(_row(forum, reg, workshop.id))  # another list
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         await Checkin.insert(_row(forum, reg))
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         await Checkin.insert(_row(forum, reg, workshop.id))
     await Checkin.update({Checkin.undone_at: time.now()}).where(Checkin.session.is_null())
     await Checkin.insert(_row(forum, reg))  # after an undo, in again
@@ -39,5 +39,5 @@ async def test_a_nonce_once_per_forum():
     one, _ = await ticket(forum, 1)
     two, _ = await ticket(forum, 2)
     await Checkin.insert(_row(forum, one, nonce="n"))
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         await Checkin.insert(_row(forum, two, nonce="n"))
