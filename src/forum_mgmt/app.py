@@ -20,6 +20,7 @@ from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.importing import ImportPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
+from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
@@ -165,6 +166,7 @@ def create_app() -> Litestar:
             AgendaAPI,
             CheckinKeyAPI,
             ReissueAPI,
+            CheckinAPI,
             RegisterPages,
             TicketPages,
             TicketFiles,
@@ -183,6 +185,7 @@ def create_app() -> Litestar:
                     ImportPages,
                     TokenPages,
                     TicketWorkspace,
+                    CheckinDashboard,
                 ],
                 include_in_schema=False,
             ),
