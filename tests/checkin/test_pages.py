@@ -41,7 +41,8 @@ async def test_staff_get_the_scanner_with_its_data_and_messages(client):
     assert root.get("data-sync-url") == "/api/forums/test-forum/checkins/sync"
     assert root.get("data-search-url") == "/api/forums/test-forum/checkin-search"
     assert doc.get_element_by_id("answer").get("aria-live") == "assertive"
-    assert [o.text_content() for o in doc.xpath("//select[@id='list']/option")][1].startswith("Soldering")
+    options = [o.text_content() for o in doc.xpath("//select[@id='list']/option")]
+    assert options[1].startswith("Soldering")
     # house style: no inline script, no inline style; the messages are data, not code
     scripts = doc.xpath("//script")
     assert all(s.get("src") or s.get("type") == "application/json" for s in scripts)
