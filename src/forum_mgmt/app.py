@@ -21,6 +21,7 @@ from forum_mgmt.agenda.importing import ImportPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
 from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
+from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
@@ -166,6 +167,7 @@ def create_app() -> Litestar:
             ForumAPI,
             AgendaAPI,
             CheckinKeyAPI,
+            CheckinAPI,
             RegisterPages,
             TicketPages,
             RegistrationAPI,
@@ -176,7 +178,14 @@ def create_app() -> Litestar:
             Router(
                 path="/manage",
                 guards=[requires_role],
-                route_handlers=[ForumWorkspace, ItemPages, SessionPages, ImportPages, TokenPages],
+                route_handlers=[
+                    ForumWorkspace,
+                    ItemPages,
+                    SessionPages,
+                    ImportPages,
+                    TokenPages,
+                    CheckinDashboard,
+                ],
                 include_in_schema=False,
             ),
             Router(

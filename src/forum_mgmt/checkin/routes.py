@@ -1,0 +1,80 @@
+"""The check-in API for scanners and the organizer's live dashboard."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Template
+
+from forum_mgmt.checkin import services
+from forum_mgmt.checkin.present import (
+    checkin_data_out,
+    checkin_out,
+    search_out,
+    stats_context,
+    stats_out,
+)
+from forum_mgmt.checkin.schemas import (
+    CheckinDataOut,
+    CheckinOut,
+    ScanIn,
+    SearchHitOut,
+    StatsOut,
+    SyncIn,
+    SyncOut,
+)
+from forum_mgmt.forums.guards import STAFF, forum_of
+from forum_mgmt.forums.tables import Role
+
+
+class CheckinAPI(Controller):
+    path = "/api/forums/{slug:str}"
+    tags = ("checkin",)
+
+    @post("/checkins", status_code=200, **STAFF)
+    async def check_in(self, request: Request, slug: FromPath[str], data: JSONBody[ScanIn]) -> CheckinOut:
+        forum = forum_of(request)
+        decision = await services.check_in(forum, data, by=request.user)
+        return checkin_out(decision, forum)
+
+    @post("/checkins/sync", status_code=200, **STAFF)
+    async def sync(self, request: Request, slug: FromPath[str], data: JSONBody[SyncIn]) -> SyncOut:
+        forum = forum_of(request)
+        decisions = await services.sync(forum, data.scans, by=request.user)
+        return SyncOut([checkin_out(d, forum) for d in decisions])
+
+    @delete("/checkins/{checkin_id:int}", **STAFF)
+    async def undo(self, request: Request, slug: FromPath[str], checkin_id: FromPath[int]) -> None:
+        await services.undo(forum_of(request), checkin_id, by=request.user)
+
+    @get("/checkin-data", **STAFF)
+    async def data(
+        self, request: Request, slug: FromPath[str], session_id: FromQuery[int | None] = None
+    ) -> CheckinDataOut:
+        forum = forum_of(request)
+        return checkin_data_out(await services.checkin_data(forum, session_id), forum)
+
+    @get("/checkin-search", **STAFF)
+    async def search(self, request: Request, slug: FromPath[str], q: FromQuery[str] = "") -> list[SearchHitOut]:
+        return search_out(await services.search(forum_of(request), q))
+
+    @get("/checkin-stats", **STAFF)
+    async def stats(self, request: Request, slug: FromPath[str]) -> StatsOut:
+        forum = forum_of(request)
+        return stats_out(await services.stats(forum), forum)
+
+
+class CheckinDashboard(Controller):
+    """Mounted under /manage: the live figures, drawn on the server and refreshed by JS."""
+
+    path = "/forums/{slug:str}/checkin-dashboard"
+    opt = {"role": Role.ORGANIZER}  # noqa: RUF012 - Litestar's class attribute
+
+    @get("/")
+    async def page(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        context = stats_context(await services.stats(forum), forum)
+        return Template(
+            "checkin/dashboard.html",
+            context={"forum": forum, "section": "checkin", **context},
+        )

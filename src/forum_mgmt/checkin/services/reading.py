@@ -1,0 +1,185 @@
+"""What scanners cache for offline use, the name search, and the live figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from forum_mgmt.agenda.tables import AgendaSession
+from forum_mgmt.checkin.services.scan import public_key, window
+from forum_mgmt.checkin.tables import Checkin
+from forum_mgmt.core import time
+from forum_mgmt.core.db import is_postgres
+from forum_mgmt.core.errors import NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.tables import Booking, Status
+from forum_mgmt.tickets.keys import public_key_b64
+
+SEARCH_LIMIT = 20
+QUARTER = dt.timedelta(minutes=15)
+
+
+async def check_list(forum: Forum, session_id: int | None) -> AgendaSession | None:
+    """The session whose door is a check-in list (one with its own capacity, or a
+    workshop); None for the entrance."""
+    if session_id is None:
+        return None
+    session = (
+        await AgendaSession.objects()
+        .where((AgendaSession.id == session_id) & (AgendaSession.forum == forum.id))
+        .first()
+    )
+    if session is None or (session.capacity is None and session.kind != "workshop"):
+        raise NotFound(_("There is no check-in list for this session."))
+    return session
+
+
+def _list_is(session_id: int | None):
+    if session_id is None:
+        return Checkin.session.is_null()
+    return Checkin.session == session_id
+
+
+async def used(forum: Forum, session_id: int | None) -> list[int]:
+    rows = await Checkin.select(Checkin.registration).where(
+        (Checkin.forum == forum.id) & _list_is(session_id) & Checkin.undone_at.is_null()
+    )
+    return sorted(r["registration"] for r in rows)
+
+
+async def checkin_data(forum: Forum, session_id: int | None) -> dict:
+    """The forum's key, window, current ticket serials, names and refusals: enough to judge
+    a code offline the way the server would."""
+    await check_list(forum, session_id)
+    rows = await Checkin.raw(
+        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
+        " c.name AS category_name, t.serial FROM registration r"
+        " JOIN category c ON c.id = r.category LEFT JOIN ticket t ON t.registration = r.id"
+        " WHERE r.forum = {} ORDER BY r.id",
+        forum.id,
+    )
+    serials, people, refused = {}, {}, {}
+    for r in rows:
+        key = str(r["id"])
+        if r["status"] == Status.CONFIRMED:
+            if r["serial"] is not None:
+                serials[key] = r["serial"]
+        else:
+            refused[key] = "cancelled" if r["status"] == Status.CANCELLED else "not_confirmed"
+        people[key] = {k: r[k] for k in ("name", "name_local", "organization", "category")}
+        people[key]["category_name"] = r["category_name"]
+    booked = None
+    if session_id is not None:
+        booked_rows = await Booking.select(Booking.registration).where(
+            Booking.session == session_id
+        )
+        booked = sorted(b["registration"] for b in booked_rows)
+    opens, closes = window(forum)
+    return {
+        "forum_id": forum.id,
+        "session_id": session_id,
+        "public_key": public_key_b64(await public_key(forum)),
+        "window": (opens, closes),
+        "serials": serials,
+        "people": people,
+        "refused": refused,
+        "used": await used(forum, session_id),
+        "booked": booked,
+        "generated_at": time.now(),
+    }
+
+
+def _pattern(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+async def search(forum: Forum, q: str) -> list[dict]:
+    """Up to 20 people of this forum whose name, local name, a word of the name, or email
+    starts with q (case-insensitive), with whether they are in (entrance list)."""
+    q = q.strip()
+    if not q:
+        return []
+    like = "ILIKE" if is_postgres() else "LIKE"  # SQLite's LIKE ignores ASCII case
+    prefix = _pattern(q)
+    rows = await Checkin.raw(
+        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
+        " c.name AS category_name, EXISTS(SELECT 1 FROM checkin k WHERE k.registration = r.id"
+        " AND k.session IS NULL AND k.undone_at IS NULL) AS checked_in"
+        " FROM registration r JOIN category c ON c.id = r.category WHERE r.forum = {} AND ("
+        f"r.name {like} {{}} ESCAPE '\\' OR r.name {like} {{}} ESCAPE '\\'"
+        f" OR r.name_local {like} {{}} ESCAPE '\\' OR r.email {like} {{}} ESCAPE '\\')"
+        " ORDER BY r.name, r.id LIMIT {}",
+        forum.id,
+        prefix,
+        "% " + prefix,
+        prefix,
+        prefix.lower(),
+        SEARCH_LIMIT,
+    )
+    for r in rows:
+        r["checked_in"] = bool(r["checked_in"])
+    return rows
+
+
+@dataclass
+class Stats:
+    checked_in: int = 0
+    confirmed: int = 0
+    categories: list[tuple[str, str, int, int]] = field(default_factory=list)
+    gates: list[tuple[str, int]] = field(default_factory=list)
+    arrivals: list[tuple[dt.datetime, int]] = field(default_factory=list)
+    sessions: list[tuple[int, str, int, int]] = field(default_factory=list)
+    generated_at: dt.datetime = field(default_factory=time.now)
+
+
+def _quarter(instant: dt.datetime, tz: str) -> dt.datetime:
+    local = time.local(instant, tz)
+    return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+
+
+async def stats(forum: Forum) -> Stats:
+    """People in at the entrance (each once, whatever the gate) against confirmed, by
+    category, gate and quarter hour (forum zone), and each workshop door's count."""
+    confirmed = await Checkin.raw(
+        "SELECT c.code, c.name, COUNT(r.id) AS n FROM category c LEFT JOIN registration r"
+        " ON r.category = c.id AND r.status = {} WHERE c.forum = {}"
+        " GROUP BY c.id, c.code, c.name, c.position ORDER BY c.position, c.id",
+        Status.CONFIRMED.value,
+        forum.id,
+    )
+    entries = await Checkin.raw(
+        "SELECT k.registration, k.gate, k.scanned_at, c.code FROM checkin k"
+        " JOIN registration r ON r.id = k.registration JOIN category c ON c.id = r.category"
+        " WHERE k.forum = {} AND k.session IS NULL AND k.undone_at IS NULL",
+        forum.id,
+    )
+    per_category = Counter(e["code"] for e in entries)
+    gates = Counter(e["gate"] for e in entries)
+    quarters = Counter(_quarter(e["scanned_at"], forum.timezone) for e in entries)
+    arrivals = []
+    if quarters:
+        slot, last = min(quarters), max(quarters)
+        while slot <= last:  # empty quarters too, so that the chart shows the lulls
+            arrivals.append((slot, quarters.get(slot, 0)))
+            slot = time.local(slot + QUARTER, forum.timezone)
+    sessions = await Checkin.raw(
+        "SELECT s.id, s.title, (SELECT COUNT(*) FROM checkin k WHERE k.session = s.id"
+        " AND k.undone_at IS NULL) AS checked_in, (SELECT COUNT(*) FROM booking b"
+        " WHERE b.session = s.id) AS booked FROM agenda_session s WHERE s.forum = {}"
+        " AND (s.capacity IS NOT NULL OR s.kind = 'workshop') AND s.cancelled_at IS NULL"
+        " ORDER BY s.starts_at, s.id",
+        forum.id,
+    )
+    return Stats(
+        checked_in=len({e["registration"] for e in entries}),
+        confirmed=sum(c["n"] for c in confirmed),
+        categories=[(c["code"], c["name"], per_category[c["code"]], c["n"]) for c in confirmed],
+        gates=sorted(gates.items()),
+        arrivals=arrivals,
+        sessions=[(s["id"], s["title"], s["checked_in"], s["booked"]) for s in sessions],
+    )
+
+

@@ -1,0 +1,237 @@
+"""Judging one scan: the hot path. A code is verified with a cached public key, then one
+query reads the registration, its ticket and category, and one insert lets the person in.
+
+Exactly one `ok` per (registration, list): the insert is guarded by a partial unique index
+(checkin_once, among not-undone rows) and does nothing on conflict; the loser then reads the
+winner's row and answers `already_checked_in`. Nothing is counted before it is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from piccolo.apps.user.tables import BaseUser
+
+from forum_mgmt.checkin.schemas import ScanIn
+from forum_mgmt.checkin.tables import Checkin
+from forum_mgmt.core import time
+from forum_mgmt.core.errors import DomainError, NotFound
+from forum_mgmt.core.i18n import _
+from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.tables import Status
+from forum_mgmt.tickets import codes
+from forum_mgmt.tickets.keys import forum_key
+
+log = logging.getLogger("forum_mgmt.checkin")
+
+OK = "ok"
+ALREADY = "already_checked_in"
+UNKNOWN = "unknown"
+REVOKED = "revoked"
+CANCELLED = "cancelled"
+NOT_CONFIRMED = "not_confirmed"
+WRONG_FORUM = "wrong_forum"
+NOT_BOOKED = "not_booked"
+CLOSED = "closed"
+
+
+class BadScan(DomainError):
+    status_code, code = 422, "invalid"
+
+
+@dataclass(frozen=True)
+class Previous:
+    at: dt.datetime
+    gate: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    result: str
+    person: dict | None = None  # id, name, name_local, organization, category, category_name
+    checked_in_at: dt.datetime | None = None
+    checkin_id: int | None = None
+    previous: Previous | None = None
+
+
+# A forum's key pair never changes once made (unique per forum), so each process keeps the
+# public half: no query, no unsealing on the hot path.
+_PUBLIC_KEYS: dict[int, Ed25519PublicKey] = {}
+
+
+async def public_key(forum: Forum) -> Ed25519PublicKey:
+    key = _PUBLIC_KEYS.get(forum.id)
+    if key is None:
+        key = _PUBLIC_KEYS[forum.id] = (await forum_key(forum)).public
+    return key
+
+
+def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
+    """Check-in is open from the start of the day before the first day until the last day
+    ends, in the forum's zone."""
+    opens, _end = time.day_bounds(forum.starts_on - dt.timedelta(days=1), forum.timezone)
+    _start, closes = time.day_bounds(forum.ends_on, forum.timezone)
+    return opens, closes
+
+
+_PERSON = ("id", "name", "name_local", "organization", "category", "category_name")
+
+
+async def _read(forum: Forum, registration_id: int, session_id: int | None, nonce: str | None):
+    """The registration with its ticket serial and category, whether it is booked for the
+    session and whether the session is a check-in list, and a check-in made with this nonce:
+    one query."""
+    args: list = []
+    extra = ""
+    if session_id is not None:
+        extra += (
+            ", EXISTS(SELECT 1 FROM agenda_session s WHERE s.id = {} AND s.forum = r.forum"
+            " AND (s.capacity IS NOT NULL OR s.kind = 'workshop')) AS is_list"
+            ", EXISTS(SELECT 1 FROM booking b WHERE b.registration = r.id AND b.session = {})"
+            " AS booked"
+        )
+        args += [session_id, session_id]
+    if nonce is not None:
+        extra += ", (SELECT k.id FROM checkin k WHERE k.forum = r.forum AND k.nonce = {}) AS repeat"
+        args.append(nonce)
+    rows = await Checkin.raw(
+        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
+        " c.name AS category_name, t.serial" + extra + " FROM registration r"
+        " JOIN category c ON c.id = r.category LEFT JOIN ticket t ON t.registration = r.id"
+        " WHERE r.id = {} AND r.forum = {}",
+        *args,
+        registration_id,
+        forum.id,
+    )
+    return rows[0] if rows else None
+
+
+async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
+    """One answer for every scan; at most one `ok` per registration and list, ever (until
+    undone); the same nonce gets the same admission back."""
+    now = time.now()
+    at = min(scan.scanned_at, now) if scan.scanned_at else now
+    if (scan.code is None) == (scan.registration_id is None):
+        raise BadScan(_("Send either a ticket code or a registration id."))
+    serial = None
+    if scan.code is not None:
+        try:
+            claims = codes.verify(await public_key(forum), scan.code, forum_id=forum.id)
+        except codes.InvalidCode as refusal:
+            return Decision(refusal.result)
+        registration_id, serial = claims.ticket_id, claims.serial
+    else:
+        registration_id = scan.registration_id  # type: ignore[assignment]
+    row = await _read(forum, registration_id, scan.session_id, scan.nonce)
+    if scan.session_id is not None and row is not None and not row["is_list"]:
+        raise NotFound(_("There is no check-in list for this session."))
+    if row is None:
+        return Decision(UNKNOWN)
+    person = {k: row[k] for k in _PERSON}
+    if row.get("repeat"):
+        return await _repeat(row["repeat"], person)
+    if row["status"] == Status.CANCELLED:
+        return Decision(CANCELLED, person)
+    if row["status"] != Status.CONFIRMED:
+        return Decision(NOT_CONFIRMED, person)
+    if serial is not None and serial != row["serial"]:
+        return Decision(REVOKED if row["serial"] and serial < row["serial"] else UNKNOWN, person)
+    opens, closes = window(forum)
+    if not opens <= at < closes:
+        return Decision(CLOSED, person)
+    if scan.session_id is not None and not row["booked"]:
+        return Decision(NOT_BOOKED, person)
+    return await _admit(forum, scan, person, at=at, by=by, manual=scan.code is None)
+
+
+async def _admit(forum, scan: ScanIn, person: dict, *, at, by, manual: bool) -> Decision:
+    for _attempt in range(3):
+        inserted = (
+            await Checkin.insert(
+                Checkin(
+                    forum=forum.id,
+                    registration=person["id"],
+                    session=scan.session_id,
+                    gate=scan.gate,
+                    nonce=scan.nonce,
+                    manual=manual,
+                    by=by.id,
+                    scanned_at=at,
+                    created_at=time.now(),
+                )
+            )
+            .on_conflict(action="DO NOTHING")
+            .returning(Checkin.id)
+        )
+        if inserted:
+            return Decision(OK, person, at, inserted[0]["id"])
+        winner = await _winner(forum, person["id"], scan.session_id, scan.nonce)
+        if winner is None:  # the row in the way was undone meanwhile: try again
+            continue
+        if scan.nonce is not None and winner["nonce"] == scan.nonce:
+            return Decision(OK, person, winner["scanned_at"], winner["id"])
+        previous = Previous(winner["scanned_at"], winner["gate"], winner["username"])
+        return Decision(ALREADY, person, previous=previous)
+    raise RuntimeError("check-in kept colliding with undone rows")
+
+
+_WINNER = (
+    "SELECT k.id, k.nonce, k.gate, k.scanned_at, u.username FROM checkin k"
+    " LEFT JOIN piccolo_user u ON u.id = k.by"
+)
+
+
+async def _winner(forum: Forum, registration_id: int, session_id: int | None, nonce):
+    """What the insert ran into: this nonce's check-in first, else the person's on the list."""
+    rows = await Checkin.raw(
+        _WINNER + " WHERE k.forum = {} AND (k.nonce = {} OR (k.registration = {}"
+        " AND COALESCE(k.session, 0) = {} AND k.undone_at IS NULL))",
+        forum.id,
+        nonce,
+        registration_id,
+        session_id or 0,
+    )
+    rows.sort(key=lambda r: r["nonce"] != nonce or nonce is None)
+    return rows[0] if rows else None
+
+
+async def _repeat(checkin_id: int, person: dict) -> Decision:
+    rows = await Checkin.raw(_WINNER + " WHERE k.id = {}", checkin_id)
+    return Decision(OK, person, rows[0]["scanned_at"], checkin_id)
+
+
+async def sync(forum: Forum, scans: list[ScanIn], *, by: BaseUser) -> list[Decision]:
+    """Scans queued offline, settled in the order they were made (the earliest scan of a
+    person wins); the answers in the order sent. A nonce already synced keeps its answer."""
+    now = time.now()
+    order = sorted(range(len(scans)), key=lambda i: scans[i].scanned_at or now)
+    answers: dict[int, Decision] = {}
+    for i in order:
+        answers[i] = await check_in(forum, scans[i], by=by)
+    return [answers[i] for i in range(len(scans))]
+
+
+async def undo(forum: Forum, checkin_id: int, *, by: BaseUser) -> None:
+    """Undo one check-in of this forum (logged); a second undo is NotFound."""
+    rows = (
+        await Checkin.update({Checkin.undone_at: time.now(), Checkin.undone_by: by.id})
+        .where(
+            (Checkin.id == checkin_id)
+            & (Checkin.forum == forum.id)
+            & Checkin.undone_at.is_null()
+        )
+        .returning(Checkin.registration)
+    )
+    if not rows:
+        raise NotFound(_("There is no such check-in to undo."))
+    log.info(
+        "check-in %s of registration %s undone by %s (forum %s)",
+        checkin_id,
+        rows[0]["registration"],
+        by.username,
+        forum.slug,
+    )

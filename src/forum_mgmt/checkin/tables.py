@@ -1,0 +1,31 @@
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from forum_mgmt.agenda.tables import AgendaSession
+from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.tables import Registration
+
+
+class Checkin(Table):
+    """One person let in on one check-in list: the forum's entrance (no session) or a
+    workshop's door. At most one not-undone row per (registration, list): a partial unique
+    index on (registration, COALESCE(session, 0)) WHERE undone_at IS NULL."""
+
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    registration = ForeignKey(
+        references=Registration, on_delete=OnDelete.cascade, null=False, index=True
+    )
+    session = ForeignKey(
+        references=AgendaSession, on_delete=OnDelete.restrict, null=True, index=True,
+        help_text="null: the forum's entrance",
+    )
+    gate = Varchar(length=64, default="")
+    nonce = Varchar(length=64, null=True, default=None, help_text="Unique per forum: retries")
+    manual = Boolean(default=False, help_text="Found by name, not scanned")
+    by = ForeignKey(references=BaseUser, on_delete=OnDelete.set_null, null=True)
+    scanned_at = Timestamptz(help_text="When the scanner saw it (offline scans sync later)")
+    created_at = Timestamptz()
+    undone_at = Timestamptz(null=True, default=None)
+    undone_by = ForeignKey(references=BaseUser, on_delete=OnDelete.set_null, null=True)
