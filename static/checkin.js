@@ -273,8 +273,9 @@ async function judgeOffline(scan) {
     if (current !== undefined && verdict.serial < current) return { result: "revoked", registration: person, offline: true };
   } else {
     // a manual check-in from the cached people
+    // a ticket's id is its registration's id
     for (const [ticket, p] of Object.entries(data.people || {})) {
-      if (p.id === scan.registration_id) {
+      if (Number(p.id ?? ticket) === scan.registration_id) {
         ticketId = ticket;
         person = p;
       }
@@ -429,9 +430,11 @@ if (wedgeMode) codeInput.focus();
 // --- manual search ------------------------------------------------------------------------
 function searchCached(q) {
   const needle = q.toLowerCase();
-  return Object.values(cached()?.people || {}).filter((p) =>
-    [p.name, p.name_local, p.email, p.organization].some((v) => v && String(v).toLowerCase().includes(needle)),
-  );
+  return Object.entries(cached()?.people || {})
+    .map(([ticket, p]) => ({ id: Number(ticket), ...p }))
+    .filter((p) =>
+      [p.name, p.name_local, p.email, p.organization].some((v) => v && String(v).toLowerCase().includes(needle)),
+    );
 }
 $("search-form").addEventListener("submit", async (event) => {
   event.preventDefault();

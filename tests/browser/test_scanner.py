@@ -10,6 +10,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
@@ -38,10 +39,20 @@ def write_y4m(path: Path, picture: Image.Image, frames: int = 10) -> None:
             out.write(b"FRAME\n" + luma + chroma + chroma)
 
 
+# The server keeps each forum's public key by forum id for the life of its process, while
+# the clean-up between tests lets ids start again at 1: every forum here gets a new id.
+_FORUM_IDS: set[int] = set()
+
+
 async def door_forum(slug: str):
     """A forum whose check-in is open now: it starts today in its own zone."""
     today = time.local(time.now(), TZ).date()
-    return await make_forum(slug, starts_on=today, ends_on=today + dt.timedelta(days=1))
+    for n in range(len(_FORUM_IDS)):
+        await make_forum(f"{slug}-filler-{n}", publish=False)
+    forum = await make_forum(slug, starts_on=today, ends_on=today + dt.timedelta(days=1))
+    assert forum.id not in _FORUM_IDS
+    _FORUM_IDS.add(forum.id)
+    return forum
 
 
 async def attendee(forum, n: int, **fields):
@@ -135,6 +146,8 @@ async def test_offline_scan_is_judged_queued_and_synced_once(live_server, page, 
     assert "1 synced" in await page.inner_text("#sync-status")
     data = await checkin_data(live_server, token, "door")
     assert data["used"] == [person_.id]
+    rows = await Checkin.select(Checkin.registration, Checkin.manual, Checkin.undone_at)
+    assert rows == [{"registration": person_.id, "manual": False, "undone_at": None}]
     # Chromium logs what it could not fetch while cut off (the favicon); nothing else may fail
     assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
 
