@@ -106,6 +106,17 @@ listSelect.addEventListener("change", () => {
 
 // --- sound and vibration -------------------------------------------------------------
 let audio = null;
+// Browsers start sound only after a gesture: the first tap or key of the shift unlocks it.
+function unlockAudio() {
+  try {
+    audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume();
+  } catch (e) {
+    /* no WebAudio */
+  }
+}
+document.addEventListener("pointerdown", unlockAudio, { once: true });
+document.addEventListener("keydown", unlockAudio, { once: true });
 function beep(kind) {
   try {
     audio = audio || new AudioContext();
@@ -150,7 +161,8 @@ function show(outcome) {
           by: outcome.previous.by || "–",
         });
   }
-  if (reason === verdict) reason = "";
+  const bare = (text) => text.trim().replace(/[.。!！]+$/, "");
+  if (bare(reason) === bare(verdict)) reason = "";
   const flag = outcome.offline ? T.offline : "";
 
   overlay.className = `overlay ${kind}`;
@@ -313,17 +325,14 @@ async function sync() {
   syncing = true;
   try {
     const response = await api(URLS.sync, { method: "POST", body: JSON.stringify({ scans: pending }) });
+    if (response.status === 401) syncStatus.textContent = T.signed_out;
     if (!response.ok) return;
     const { results = [] } = await response.json();
     const sent = new Set(pending.map((s) => s.nonce));
     store(QUEUE_KEY, queue().filter((s) => !sent.has(s.nonce)));
     const notes = [];
-    let ok = 0;
     for (const r of results) {
-      if (r.result === "ok") {
-        ok += 1;
-        continue;
-      }
+      if (r.result === "ok") continue;
       const name = names(r.registration)[0] || "?";
       notes.push(
         r.result === "already_checked_in"
@@ -331,7 +340,8 @@ async function sync() {
           : fill(T.settled_other, { name, reason: T.result[r.result] || r.message || r.result }),
       );
     }
-    syncStatus.textContent = [fill(T.synced, { n: ok }), ...notes].join("; ");
+    // what the server settled: how many went through, and every scan it judged otherwise
+    syncStatus.textContent = [fill(T.synced, { n: results.length }), ...notes].join("; ");
     await refreshData();
   } catch (e) {
     /* still offline: try again later */
@@ -441,6 +451,13 @@ $("search-form").addEventListener("submit", async (event) => {
   const q = $("search").value.trim();
   const results = $("results");
   if (!q) return;
+  if (/^[A-Za-z2-7]{120}$/.test(q)) {
+    // a hand scanner typed a badge into the search box: it is a scan
+    $("search").value = "";
+    lastCode = "";
+    scanCode(q);
+    return;
+  }
   let people = null;
   try {
     const response = await api(`${URLS.search}?q=${encodeURIComponent(q)}`, { method: "GET" });
@@ -465,6 +482,9 @@ $("search-form").addEventListener("submit", async (event) => {
     if (extra) li.append(Object.assign(document.createElement("span"), { className: "meta", textContent: extra }));
     if (p.checked_in) {
       li.append(Object.assign(document.createElement("span"), { className: "badge", textContent: T.checked_in }));
+    } else if (p.status && p.status !== "confirmed") {
+      const refusal = p.status === "cancelled" ? "cancelled" : "not_confirmed";
+      li.append(Object.assign(document.createElement("span"), { className: "badge warn", textContent: T.result[refusal] }));
     }
     const button = Object.assign(document.createElement("button"), { type: "button", textContent: T.check_in });
     button.dataset.registration = String(p.id);

@@ -170,3 +170,65 @@ async def test_a_hand_scanner_typing_a_forged_code_gets_red_unknown(live_server,
     await page.wait_for_selector("#overlay", state="hidden", timeout=1200)
     assert await page.evaluate("document.activeElement.id") == "code"
     assert page.console_errors == []
+
+
+async def test_sync_shows_what_the_server_settled(live_server, page, door):
+    forum, token = door
+    person_, code = await attendee(forum, 1, name="Wang Da-ming", name_local="王大明")
+    await open_scanner(page, live_server, "door", token)
+    # another door lets the same person in while this one has an older copy of the lists
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        body = {"code": code, "gate": "Gate B"}
+        response = await client.post("/api/forums/door/checkins", json=body, headers=bearer(token))
+    assert response.json()["result"] == "ok"
+    await page.context.set_offline(True)
+    await page.fill("#gate", "Gate A")
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await page.wait_for_function("document.querySelector('#scanner').dataset.queued === '1'")
+    assert await page.get_attribute("#answer", "data-result") == "ok"  # all it could know
+    await page.context.set_offline(False)
+    await page.wait_for_function("document.querySelector('#scanner').dataset.queued === '0'")
+    status = await page.inner_text("#sync-status")
+    assert "1 synced" in status
+    assert "Wang Da-ming was already checked in at Gate B" in status
+    rows = await Checkin.select(Checkin.gate).where(Checkin.registration == person_.id)
+    assert rows == [{"gate": "Gate B"}]
+
+
+async def test_search_check_in_by_hand_and_undo(live_server, page, door):
+    forum, token = door
+    person_, _code = await attendee(forum, 1, name="Chen Yi-ling", name_local="陳怡玲")
+    await attendee(forum, 2, name="Someone Else")
+    await open_scanner(page, live_server, "door", token)
+    await page.fill("#search", "Chen")
+    await page.press("#search", "Enter")
+    row = page.locator("#results li", has_text="陳怡玲")
+    await row.locator("button").click()
+    await page.wait_for_function("document.querySelector('#answer').dataset.result === 'ok'")
+    assert "陳怡玲" in await page.inner_text("#answer")
+    rows = await Checkin.select(Checkin.manual, Checkin.undone_at)
+    assert rows == [{"manual": True, "undone_at": None}]
+    await page.wait_for_selector("#overlay", state="hidden")
+    await page.click("#undo")
+    await page.wait_for_function("document.querySelector('#answer').dataset.result === 'undone'")
+    undone = await Checkin.select(Checkin.registration, Checkin.undone_at)
+    assert undone[0]["registration"] == person_.id and undone[0]["undone_at"] is not None
+    assert page.console_errors == []
+
+
+async def test_the_scanner_in_traditional_chinese(live_server, page, door):
+    forum, token = door
+    _person, code = await attendee(forum, 1, name="Lin Mei-hua", name_local="林美華")
+    await open_scanner(page, live_server, "door", token)
+    await page.goto(f"{live_server}/checkin/door?lang=zh-TW")
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await page.wait_for_function("document.querySelector('#answer').dataset.result === 'ok'")
+    assert await page.inner_text("#overlay .verdict") == "歡迎"
+    assert await page.inner_text("#overlay .who") == "林美華"  # the reader's script first
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    await page.wait_for_selector("#overlay", state="hidden")
+    await page.screenshot(path=str(ARTIFACTS / "scanner-zh-TW.png"), full_page=True)
+    assert page.console_errors == []
