@@ -57,7 +57,7 @@ function cookie(name) {
 }
 function timeOf(iso) {
   const when = iso ? new Date(iso) : null;
-  return when && !isNaN(when) ? when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  return when && !isNaN(when) ? when.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" }) : "";
 }
 function names(person) {
   if (!person) return ["", ""];
