@@ -107,13 +107,14 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, payload: dict) -> tuple[int, dict]:
+    async def post(self, path: str, payload: dict, headers: str = "") -> tuple[int, dict]:
+        """`headers`: extra header lines, each ending in CRLF."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         data = json.dumps(payload).encode()
         self.writer.write(
             f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(data)}\r\n\r\n".encode()
+            f"{headers}Content-Length: {len(data)}\r\n\r\n".encode()
             + data
         )
         assert self.reader is not None  # noqa: S101

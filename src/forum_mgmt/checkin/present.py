@@ -81,9 +81,7 @@ def stats_out(s: Stats, forum: Forum) -> StatsOut:
         confirmed=s.confirmed,
         categories=[CountOut(code, name, n, total) for code, name, n, total in s.categories],
         gates=[CountOut(gate, gate or _("no gate"), n) for gate, n in s.gates],
-        arrivals=[
-            CountOut(slot.isoformat(), slot.strftime("%H:%M"), n) for slot, n in s.arrivals
-        ],
+        arrivals=[CountOut(slot.isoformat(), slot.strftime("%H:%M"), n) for slot, n in s.arrivals],
         sessions=[ListStatsOut(*row) for row in s.sessions],
         generated_at=iso(s.generated_at, forum),
     )

@@ -32,7 +32,9 @@ class CheckinAPI(Controller):
     tags = ("checkin",)
 
     @post("/checkins", status_code=200, **STAFF)
-    async def check_in(self, request: Request, slug: FromPath[str], data: JSONBody[ScanIn]) -> CheckinOut:
+    async def check_in(
+        self, request: Request, slug: FromPath[str], data: JSONBody[ScanIn]
+    ) -> CheckinOut:
         forum = forum_of(request)
         decision = await services.check_in(forum, data, by=request.user)
         return checkin_out(decision, forum)
@@ -55,7 +57,9 @@ class CheckinAPI(Controller):
         return checkin_data_out(await services.checkin_data(forum, session_id), forum)
 
     @get("/checkin-search", **STAFF)
-    async def search(self, request: Request, slug: FromPath[str], q: FromQuery[str] = "") -> list[SearchHitOut]:
+    async def search(
+        self, request: Request, slug: FromPath[str], q: FromQuery[str] = ""
+    ) -> list[SearchHitOut]:
         return search_out(await services.search(forum_of(request), q))
 
     @get("/checkin-stats", **STAFF)

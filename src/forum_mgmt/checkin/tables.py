@@ -18,7 +18,10 @@ class Checkin(Table):
         references=Registration, on_delete=OnDelete.cascade, null=False, index=True
     )
     session = ForeignKey(
-        references=AgendaSession, on_delete=OnDelete.restrict, null=True, index=True,
+        references=AgendaSession,
+        on_delete=OnDelete.restrict,
+        null=True,
+        index=True,
         help_text="null: the forum's entrance",
     )
     gate = Varchar(length=64, default="")

@@ -59,14 +59,16 @@ class Decision:
 
 
 # A forum's key pair never changes once made (unique per forum), so each process keeps the
-# public half: no query, no unsealing on the hot path.
-_PUBLIC_KEYS: dict[int, Ed25519PublicKey] = {}
+# public half: no query, no unsealing on the hot path. Keyed with created_at too, since SQLite
+# may give a deleted forum's id to a new one.
+_PUBLIC_KEYS: dict[tuple[int, dt.datetime], Ed25519PublicKey] = {}
 
 
 async def public_key(forum: Forum) -> Ed25519PublicKey:
-    key = _PUBLIC_KEYS.get(forum.id)
+    cached = (forum.id, forum.created_at)
+    key = _PUBLIC_KEYS.get(cached)
     if key is None:
-        key = _PUBLIC_KEYS[forum.id] = (await forum_key(forum)).public
+        key = _PUBLIC_KEYS[cached] = (await forum_key(forum)).public
     return key
 
 
@@ -98,8 +100,9 @@ async def _read(forum: Forum, registration_id: int, session_id: int | None, nonc
     if nonce is not None:
         extra += ", (SELECT k.id FROM checkin k WHERE k.forum = r.forum AND k.nonce = {}) AS repeat"
         args.append(nonce)
+    # `extra` is one of the fixed subqueries above; every value is a bound parameter.
     rows = await Checkin.raw(
-        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
+        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"  # noqa: S608
         " c.name AS category_name, t.serial" + extra + " FROM registration r"
         " JOIN category c ON c.id = r.category LEFT JOIN ticket t ON t.registration = r.id"
         " WHERE r.id = {} AND r.forum = {}",
@@ -220,9 +223,7 @@ async def undo(forum: Forum, checkin_id: int, *, by: BaseUser) -> None:
     rows = (
         await Checkin.update({Checkin.undone_at: time.now(), Checkin.undone_by: by.id})
         .where(
-            (Checkin.id == checkin_id)
-            & (Checkin.forum == forum.id)
-            & Checkin.undone_at.is_null()
+            (Checkin.id == checkin_id) & (Checkin.forum == forum.id) & Checkin.undone_at.is_null()
         )
         .returning(Checkin.registration)
     )

@@ -1,0 +1,33 @@
+"""A forum open for check-in today, confirmed people with tickets, a door token."""
+
+from __future__ import annotations
+
+from forum_mgmt.core import time
+from forum_mgmt.forums.tables import Role
+from forum_mgmt.registration import services as registration
+from forum_mgmt.tickets import services as tickets
+from tests.factories import bearer, make_forum, make_user
+from tests.registration.helpers import person
+
+TZ = "Asia/Taipei"
+
+
+async def open_forum(slug: str = "tf", **fields):
+    today = time.today(TZ)
+    return await make_forum(slug, starts_on=today, ends_on=today, timezone=TZ, **fields)
+
+
+async def ticket(forum, n: int = 1, **fields):
+    """(registration, code) of a new confirmed sign-up."""
+    outcome = await registration.register(forum, person(n, **fields))
+    issued = await tickets.issue(forum, outcome.registration)
+    return outcome.registration, issued.code
+
+
+async def door(forum, name: str = "door"):
+    _user, token = await make_user(name, role=Role.STAFF, forum=forum)
+    return bearer(token)
+
+
+def url(forum, tail: str = "checkins") -> str:
+    return f"/api/forums/{forum.slug}/{tail}"
