@@ -16,7 +16,7 @@ from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
 from forum_mgmt.tickets import qr
 from forum_mgmt.tickets import services as tickets
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.factories import TZ, bearer, make_forum, make_user
 from tests.registration.helpers import person
 
@@ -82,8 +82,7 @@ async def test_a_fake_camera_shows_the_attendees_name(live_server, database, tmp
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox",
-                "--disable-gpu",
+                *CHROMIUM_ARGS,
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
                 f"--use-file-for-fake-video-capture={video}",
