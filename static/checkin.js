@@ -138,7 +138,8 @@ function beep(kind) {
 
 // --- the answer ------------------------------------------------------------------------
 let overlayTimer = null;
-let lastOk = null; // {checkinId} of the last online ok, for Undo
+let lastOk = null; // the last ok, for Undo: {checkinId} online, {nonce, ticketId} offline
+const SYNCED_KEY = `checkin:synced:${SLUG}`; // nonce -> check-in id, for undoing a synced scan
 
 function show(outcome) {
   // outcome: {result, message, registration, previous, offline, checkin_id}
@@ -194,7 +195,9 @@ function show(outcome) {
     p.textContent = text;
     answer.append(p);
   }
-  lastOk = outcome.result === "ok" && outcome.checkin_id ? { checkinId: outcome.checkin_id } : null;
+  lastOk = null;
+  if (outcome.result === "ok" && outcome.checkin_id) lastOk = { checkinId: outcome.checkin_id };
+  else if (outcome.result === "ok" && outcome.nonce) lastOk = { nonce: outcome.nonce, ticketId: outcome.ticketId };
   undoButton.hidden = !lastOk;
   beep(kind);
 }
@@ -207,21 +210,35 @@ function dismiss() {
 overlay.addEventListener("click", dismiss);
 
 undoButton.addEventListener("click", async () => {
-  if (!lastOk) return;
-  const id = lastOk.checkinId;
+  const last = lastOk;
+  if (!last) return;
+  if (last.nonce && queue().some((s) => s.nonce === last.nonce)) {
+    // not synced yet: forget the scan on this device
+    store(QUEUE_KEY, queue().filter((s) => s.nonce !== last.nonce));
+    forgetUsed(last.ticketId);
+    paintNet();
+    return undone();
+  }
+  const id = last.checkinId || load(SYNCED_KEY, {})[last.nonce];
   try {
+    if (!id) throw new Error("no check-in id");
     const response = await api(`${URLS.scan}/${id}`, { method: "DELETE" });
     if (!response.ok) throw new Error(String(response.status));
-    lastOk = null;
-    undoButton.hidden = true;
-    answer.className = "answer";
-    answer.dataset.result = "undone";
-    answer.replaceChildren(Object.assign(document.createElement("p"), { className: "verdict", textContent: T.undone }));
     forgetUsedById(id);
+    forgetUsed(last.ticketId);
+    undone();
   } catch (e) {
     syncStatus.textContent = T.undo_failed;
   }
 });
+
+function undone() {
+  lastOk = null;
+  undoButton.hidden = true;
+  answer.className = "answer";
+  answer.dataset.result = "undone";
+  answer.replaceChildren(Object.assign(document.createElement("p"), { className: "verdict", textContent: T.undone }));
+}
 
 // --- offline data -----------------------------------------------------------------------
 function cached() {
@@ -250,6 +267,12 @@ function markUsed(ticketId, extra = {}) {
   if (ticketId == null) return;
   const used = localUsed();
   used[ticketId] = { at: new Date().toISOString(), ...extra };
+  store(usedKey(), used);
+}
+function forgetUsed(ticketId) {
+  if (ticketId == null) return;
+  const used = localUsed();
+  delete used[ticketId];
   store(usedKey(), used);
 }
 function forgetUsedById(checkinId) {
@@ -307,7 +330,7 @@ async function judgeOffline(scan) {
   }
   enqueue(scan);
   markUsed(ticketId);
-  return { result: "ok", registration: person, ticketId, offline: true };
+  return { result: "ok", registration: person, ticketId, nonce: scan.nonce, offline: true };
 }
 
 // --- the queue and sync ----------------------------------------------------------------
@@ -330,6 +353,11 @@ async function sync() {
     const { results = [] } = await response.json();
     const sent = new Set(pending.map((s) => s.nonce));
     store(QUEUE_KEY, queue().filter((s) => !sent.has(s.nonce)));
+    const synced = load(SYNCED_KEY, {});
+    results.forEach((r, i) => {
+      if (r.checkin_id && pending[i]) synced[pending[i].nonce] = r.checkin_id;
+    });
+    store(SYNCED_KEY, synced);
     const notes = [];
     for (const r of results) {
       if (r.result === "ok") continue;

@@ -69,6 +69,20 @@ async def open_scanner(page, live_server: str, slug: str, token: str) -> None:
     )
 
 
+async def answered(page, result: str) -> None:
+    """Waits until the lasting answer (the aria-live region) says `result`."""
+    await page.wait_for_function(
+        "r => document.querySelector('#answer').dataset.result === r", arg=result
+    )
+
+
+async def queued(page, count: int) -> None:
+    """Waits until this many scans wait to sync on the device."""
+    await page.wait_for_function(
+        "n => document.querySelector('#scanner').dataset.queued === n", arg=str(count)
+    )
+
+
 async def test_a_fake_camera_shows_the_attendees_name(live_server, database, tmp_path):
     from playwright.async_api import async_playwright
 
@@ -136,12 +150,10 @@ async def test_offline_scan_is_judged_queued_and_synced_once(live_server, page, 
     # the same badge again, still offline: this device remembers it
     await page.fill("#code", code)
     await page.press("#code", "Enter")
-    await page.wait_for_function(
-        "document.querySelector('#answer').dataset.result === 'already_checked_in'"
-    )
+    await answered(page, "already_checked_in")
     assert await page.get_attribute("#scanner", "data-queued") == "1"
     await page.context.set_offline(False)
-    await page.wait_for_function("document.querySelector('#scanner').dataset.queued === '0'")
+    await queued(page, 0)
     assert "1 synced" in await page.inner_text("#sync-status")
     data = await checkin_data(live_server, token, "door")
     assert data["used"] == [person_.id]
@@ -184,10 +196,10 @@ async def test_sync_shows_what_the_server_settled(live_server, page, door):
     await page.fill("#gate", "Gate A")
     await page.fill("#code", code)
     await page.press("#code", "Enter")
-    await page.wait_for_function("document.querySelector('#scanner').dataset.queued === '1'")
+    await queued(page, 1)
     assert await page.get_attribute("#answer", "data-result") == "ok"  # all it could know
     await page.context.set_offline(False)
-    await page.wait_for_function("document.querySelector('#scanner').dataset.queued === '0'")
+    await queued(page, 0)
     status = await page.inner_text("#sync-status")
     assert "1 synced" in status
     assert "Wang Da-ming was already checked in at Gate B" in status
@@ -204,13 +216,13 @@ async def test_search_check_in_by_hand_and_undo(live_server, page, door):
     await page.press("#search", "Enter")
     row = page.locator("#results li", has_text="陳怡玲")
     await row.locator("button").click()
-    await page.wait_for_function("document.querySelector('#answer').dataset.result === 'ok'")
+    await answered(page, "ok")
     assert "陳怡玲" in await page.inner_text("#answer")
     rows = await Checkin.select(Checkin.manual, Checkin.undone_at)
     assert rows == [{"manual": True, "undone_at": None}]
     await page.wait_for_selector("#overlay", state="hidden")
     await page.click("#undo")
-    await page.wait_for_function("document.querySelector('#answer').dataset.result === 'undone'")
+    await answered(page, "undone")
     undone = await Checkin.select(Checkin.registration, Checkin.undone_at)
     assert undone[0]["registration"] == person_.id and undone[0]["undone_at"] is not None
     assert page.console_errors == []
@@ -223,7 +235,7 @@ async def test_the_scanner_in_traditional_chinese(live_server, page, door):
     await page.goto(f"{live_server}/checkin/door?lang=zh-TW")
     await page.fill("#code", code)
     await page.press("#code", "Enter")
-    await page.wait_for_function("document.querySelector('#answer').dataset.result === 'ok'")
+    await answered(page, "ok")
     assert await page.inner_text("#overlay .verdict") == "歡迎"
     assert await page.inner_text("#overlay .who") == "林美華"  # the reader's script first
     width = await page.evaluate("document.documentElement.scrollWidth")
@@ -231,3 +243,47 @@ async def test_the_scanner_in_traditional_chinese(live_server, page, door):
     await page.wait_for_selector("#overlay", state="hidden")
     await page.screenshot(path=str(ARTIFACTS / "scanner-zh-TW.png"), full_page=True)
     assert page.console_errors == []
+
+
+async def test_an_offline_scan_undone_before_sync_never_reaches_the_server(live_server, page, door):
+    forum, token = door
+    _person, code = await attendee(forum, 1)
+    await open_scanner(page, live_server, "door", token)
+    await page.context.set_offline(True)
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await queued(page, 1)
+    await page.click("#overlay")  # a tap dismisses the answer at once
+    await page.click("#undo")
+    await answered(page, "undone")
+    assert await page.get_attribute("#scanner", "data-queued") == "0"
+    await page.context.set_offline(False)
+    await page.wait_for_timeout(300)
+    assert await Checkin.count() == 0
+
+
+async def test_a_workshop_door_refuses_the_unbooked_offline(live_server, page, door):
+    from tests.factories import make_session
+
+    forum, token = door
+    today = forum.starts_on
+    workshop = await make_session(forum, "Soldering", kind="workshop", capacity=5, day=today)
+    booked, booked_code = await attendee(forum, 1, name="Booked Person", session_ids=[workshop.id])
+    _other, other_code = await attendee(forum, 2, name="Walk In")
+    await open_scanner(page, live_server, "door", token)
+    await page.select_option("#list", str(workshop.id))
+    await page.wait_for_function(
+        "id => localStorage.getItem(`checkin:data:door:${id}`) !== null", arg=str(workshop.id)
+    )
+    await page.context.set_offline(True)
+    await page.fill("#code", other_code)
+    await page.press("#code", "Enter")
+    await answered(page, "not_booked")
+    assert "amber" in (await page.get_attribute("#answer", "class")).split()
+    await page.fill("#code", booked_code)
+    await page.press("#code", "Enter")
+    await answered(page, "ok")
+    await page.context.set_offline(False)
+    await queued(page, 0)
+    rows = await Checkin.select(Checkin.registration, Checkin.session)
+    assert rows == [{"registration": booked.id, "session": workshop.id}]
