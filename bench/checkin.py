@@ -73,7 +73,12 @@ async def _setup(people: int) -> tuple[str, str, list[str], list[str]]:
         await Outbox.update({Outbox.status: MailStatus.SENT}).where(
             (Outbox.status == MailStatus.QUEUED) & Outbox.to.like(f"scan{run}-%")
         )
-        user = BaseUser(username=f"scanner-{run}", password=os.urandom(8).hex(), active=True)
+        user = BaseUser(
+            username=f"scanner-{run}",
+            email=f"scanner-{run}@bench.invalid",
+            password=os.urandom(8).hex(),
+            active=True,
+        )
         await user.save()
         await forums.grant(forum, user, Role.STAFF)
         _token, secret = await accounts.create_token(user, "bench")

@@ -229,3 +229,18 @@ async def test_the_check_in_query_count_is_constant(client, count_queries):
     assert counts[0] == counts[1]
     scan = [q for q in count_queries.queries if "registration r" in q or "checkin" in q]
     assert [q.split()[0] for q in scan] == ["SELECT", "INSERT"]  # one read, one insert
+
+
+async def test_answers_speak_traditional_chinese(client):
+    forum = await open_forum()
+    _reg, code = await ticket(forum)
+    headers = await door(forum)
+    first = await client.post(
+        url(forum) + "?lang=zh-TW", json={"code": code, "gate": "A"}, headers=headers
+    )
+    assert first.json()["message"] == "歡迎！"
+    again = await client.post(
+        url(forum) + "?lang=zh-TW", json={"code": code, "gate": "B"}, headers=headers
+    )
+    assert again.json()["message"].startswith("已於 ")
+    assert again.json()["message"].endswith(" 在 A 報到。")

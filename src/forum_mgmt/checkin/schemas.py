@@ -75,13 +75,7 @@ class CheckinDataOut(msgspec.Struct):
     generated_at: str
 
 
-class SearchHitOut(msgspec.Struct):
-    id: int
-    name: str
-    name_local: str
-    organization: str
-    category: str
-    category_name: str
+class SearchHitOut(PersonOut):
     status: str
     checked_in: bool
 

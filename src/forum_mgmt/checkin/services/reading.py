@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from forum_mgmt.agenda.tables import AgendaSession
-from forum_mgmt.checkin.services.scan import public_key, window
+from forum_mgmt.checkin.services.scan import PEOPLE_SQL, public_key, window
 from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.core import time
 from forum_mgmt.core.db import is_postgres
@@ -54,10 +54,8 @@ async def checkin_data(forum: Forum, session_id: int | None) -> dict:
     a code offline the way the server would."""
     await check_list(forum, session_id)
     rows = await Checkin.raw(
-        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
-        " c.name AS category_name, t.serial FROM registration r"
-        " JOIN category c ON c.id = r.category LEFT JOIN ticket t ON t.registration = r.id"
-        " WHERE r.forum = {} ORDER BY r.id",
+        PEOPLE_SQL.format(", t.serial")
+        + " LEFT JOIN ticket t ON t.registration = r.id WHERE r.forum = {} ORDER BY r.id",
         forum.id,
     )
     serials, people, refused = {}, {}, {}
@@ -105,11 +103,12 @@ async def search(forum: Forum, q: str) -> list[dict]:
     like = "ILIKE" if is_postgres() else "LIKE"  # SQLite's LIKE ignores ASCII case
     prefix = _pattern(q)
     # Only the operator is spliced in (a literal); every value is a bound parameter.
-    rows = await Checkin.raw(
-        "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"  # noqa: S608
-        " c.name AS category_name, EXISTS(SELECT 1 FROM checkin k WHERE k.registration = r.id"
+    checked_in = (
+        ", EXISTS(SELECT 1 FROM checkin k WHERE k.registration = r.id"
         " AND k.session IS NULL AND k.undone_at IS NULL) AS checked_in"
-        " FROM registration r JOIN category c ON c.id = r.category WHERE r.forum = {} AND ("
+    )
+    rows = await Checkin.raw(
+        PEOPLE_SQL.format(checked_in) + " WHERE r.forum = {} AND ("
         f"r.name {like} {{}} ESCAPE '\\' OR r.name {like} {{}} ESCAPE '\\'"
         f" OR r.name_local {like} {{}} ESCAPE '\\' OR r.email {like} {{}} ESCAPE '\\')"
         " ORDER BY r.name, r.id LIMIT {}",
