@@ -18,6 +18,7 @@ const TIMEOUT_MS = 2500;
 const SHOW_MS = 800; // the overlay: the next scan is ready in under a second
 const SAME_CODE_MS = 3000; // a camera sees one QR many times: judge it once
 const REFRESH_MS = 60000;
+const SYNC_BATCH = 500; // scans a sync request carries; the rest follow
 const AMBER = new Set(["already_checked_in", "not_booked"]);
 
 const $ = (id) => document.getElementById(id);
@@ -96,7 +97,7 @@ async function api(url, options = {}) {
 
 // --- settings remembered on this device ---------------------------------------------
 gateInput.value = load(`checkin:gate`, "");
-gateInput.addEventListener("change", () => store(`checkin:gate`, gateInput.value.trim()));
+gateInput.addEventListener("input", () => store(`checkin:gate`, gateInput.value.trim()));
 const savedList = load(`checkin:list:${SLUG}`, "");
 if ([...listSelect.options].some((o) => o.value === savedList)) listSelect.value = savedList;
 listSelect.addEventListener("change", () => {
@@ -307,8 +308,7 @@ async function judgeOffline(scan) {
     const current = (data.serials || {})[ticketId];
     if (current !== undefined && verdict.serial < current) return { result: "revoked", registration: person, offline: true };
   } else {
-    // a manual check-in from the cached people
-    // a ticket's id is its registration's id
+    // a manual check-in from the cached people (a ticket's id is its registration's id)
     for (const [ticket, p] of Object.entries(data.people || {})) {
       if (Number(p.id ?? ticket) === scan.registration_id) {
         ticketId = ticket;
@@ -343,7 +343,7 @@ function enqueue(scan) {
 }
 let syncing = false;
 async function sync() {
-  const pending = queue();
+  const pending = queue().slice(0, SYNC_BATCH);
   if (syncing || !pending.length || !navigator.onLine) return;
   syncing = true;
   try {
@@ -371,6 +371,7 @@ async function sync() {
     // what the server settled: how many went through, and every scan it judged otherwise
     syncStatus.textContent = [fill(T.synced, { n: results.length }), ...notes].join("; ");
     await refreshData();
+    if (queue().length) setTimeout(sync, 0);
   } catch (e) {
     /* still offline: try again later */
   } finally {
@@ -426,9 +427,8 @@ async function submit(what) {
   }
   if (outcome === null) {
     outcome = await judgeOffline(scan);
-  } else if (outcome.result === "ok" && outcome.registration && scan.code) {
-    const v = await verifyCode(cached()?.public_key || "", scan.code, FORUM_ID).catch(() => null);
-    if (v && v.ok) markUsed(String(v.ticketId), { checkinId: outcome.checkin_id });
+  } else if (outcome.result === "ok" && outcome.registration) {
+    markUsed(String(outcome.registration.id), { checkinId: outcome.checkin_id });
   }
   show(outcome);
   if (navigator.onLine && queue().length) sync();
