@@ -98,10 +98,13 @@ async def test_dashboard_page_shows_the_figures_without_javascript(client):
     assert '<strong data-field="checked_in">1</strong>' in html
     assert '<span data-field="confirmed">1</span>' in html
     assert "<td>North</td><td>1</td>" in html
+    assert '<span class="fill pct-100"></span>' in html  # the one quarter hour, drawn by the server
     assert 'src="/static/checkin-dashboard.js"' in html
     assert "<script>" not in html
     assert f'href="/manage/forums/{forum.slug}/checkin-dashboard"' in html
     assert (await client.get("/static/checkin-dashboard.js")).status_code == 200
+    assert (await client.get("/static/checkin-dashboard.css")).status_code == 200
+    assert "<style" not in html
     assert time.now()
 
 
