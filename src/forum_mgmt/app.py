@@ -20,6 +20,7 @@ from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.importing import ImportPages
 from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
+from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
@@ -33,6 +34,7 @@ from forum_mgmt.core.templating import template_config
 from forum_mgmt.exports.routes import ExportRoutes
 from forum_mgmt.forums.guards import requires_role
 from forum_mgmt.forums.routes import ForumAPI, ForumPages
+from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
 from forum_mgmt.mail import services as mail
 from forum_mgmt.registration.routes import (
@@ -189,6 +191,14 @@ def create_app() -> Litestar:
                 ],
                 include_in_schema=False,
             ),
+            Router(
+                path="/checkin",
+                guards=[requires_role],
+                route_handlers=[ScannerPages],
+                opt={"role": Role.STAFF},
+                include_in_schema=False,
+            ),
+            DeviceLink,
             healthz,
             create_static_files_router(path="/static", directories=[ROOT / "static"]),
         ],
