@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import re
 import secrets
+from time import monotonic
 
 from piccolo.apps.user.tables import BaseUser
 
@@ -156,19 +157,34 @@ async def revoke_token(user: BaseUser, token_id: int) -> None:
     )
     if not updated:
         raise NotFound(_("There is no such active token."))
+    _known_tokens.clear()
+
+
+# Scanners send a token with every scan: each worker remembers the answer for a few
+# seconds. A revocation clears this worker's memory at once; the others follow within TTL.
+TOKEN_TTL = 5.0
+_known_tokens: dict[str, tuple[float, BaseUser | None]] = {}
 
 
 async def user_for_token(secret: str) -> BaseUser | None:
     """The active user behind an unrevoked token, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
+    digest, now = _digest(secret), monotonic()
+    known = _known_tokens.get(digest)
+    if known is not None and known[0] > now:
+        return known[1]
     token = (
         await ApiToken.objects(ApiToken.user)
         .where(
-            (ApiToken.digest == _digest(secret))
+            (ApiToken.digest == digest)
             & ApiToken.revoked_at.is_null()
             & (ApiToken.user.active == True)  # noqa: E712 - SQL, not Python
         )
         .first()
     )
-    return token.user if token else None
+    if len(_known_tokens) > 10_000:
+        _known_tokens.clear()
+    user = token.user if token else None
+    _known_tokens[digest] = (now + TOKEN_TTL, user)
+    return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from time import monotonic
+
 import msgspec
 from piccolo.apps.user.tables import BaseUser
 
@@ -134,15 +136,30 @@ async def get_forum(slug: str) -> Forum:
     return forum
 
 
+# Every staff request asks this (a scanner, many times a second): each worker remembers
+# the answer for a few seconds; a change of role clears this worker's memory at once.
+ROLE_TTL = 5.0
+_known_roles: dict[tuple, tuple[float, Role | None]] = {}
+
+
 async def role_on(user: BaseUser, forum: Forum) -> Role | None:
     if user.admin:
         return Role.ORGANIZER
+    # created_at too: a forum made again under a reused id is another forum
+    key, now = (user.id, forum.id, forum.created_at), monotonic()
+    known = _known_roles.get(key)
+    if known is not None and known[0] > now:
+        return known[1]
     row = (
         await ForumRole.select(ForumRole.role)
         .where((ForumRole.forum == forum.id) & (ForumRole.user == user.id))
         .first()
     )
-    return Role(row["role"]) if row else None
+    if len(_known_roles) > 10_000:
+        _known_roles.clear()
+    role = Role(row["role"]) if row else None
+    _known_roles[key] = (now + ROLE_TTL, role)
+    return role
 
 
 async def forum_for(user: BaseUser, slug: str, role: Role) -> Forum:
@@ -159,6 +176,7 @@ async def grant(forum: Forum, user: BaseUser, role: Role) -> None:
     async with transaction():
         await ForumRole.delete().where((ForumRole.forum == forum.id) & (ForumRole.user == user.id))
         await ForumRole.insert(ForumRole(forum=forum.id, user=user.id, role=role))
+    _known_roles.clear()
 
 
 async def join(organisation: Organisation, user: BaseUser, role: Role) -> None:
