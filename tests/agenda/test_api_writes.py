@@ -236,3 +236,43 @@ async def test_deleting_a_room_in_use_is_409(client):
     response = await client.delete(f"/api/forums/tf/rooms/{hall['id']}", headers=auth)
     assert response.status_code == 409
     assert await Room.count() == 1
+
+
+async def test_moving_a_workshop_with_more_bookings_than_seats_is_a_capacity_clash(client):
+    from forum_mgmt.registration import services as registration
+    from tests.registration.helpers import person
+
+    forum, auth = await _organizer()
+    big = (
+        await client.post(
+            "/api/forums/tf/rooms", json={"name": "Big", "capacity": 40}, headers=auth
+        )
+    ).json()
+    small = (
+        await client.post(
+            "/api/forums/tf/rooms", json={"name": "Small", "capacity": 2}, headers=auth
+        )
+    ).json()
+    workshop = (
+        await client.post(
+            "/api/forums/tf/sessions",
+            headers=auth,
+            json={
+                "title": "Workshop",
+                "kind": "workshop",
+                "starts_at": "2026-12-05T13:00:00+08:00",
+                "ends_at": "2026-12-05T15:00:00+08:00",
+                "room_id": big["id"],
+            },
+        )
+    ).json()
+    for n in range(3):
+        outcome = await registration.register(forum, person(n))
+        await registration.book_session(forum, outcome.registration, workshop["id"])
+    moved = await client.patch(
+        f"/api/forums/tf/sessions/{workshop['id']}", headers=auth, json={"room_id": small["id"]}
+    )
+    assert moved.status_code == 409
+    [clash] = moved.json()["conflicts"]
+    assert clash["kind"] == "capacity"
+    assert clash["message"] == "3 people have booked, but Small holds 2."

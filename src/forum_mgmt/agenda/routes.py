@@ -240,7 +240,13 @@ class AgendaAPI(Controller):
         data: JSONBody[SessionPatch],
     ) -> SessionOut:
         forum = forum_of(request)
-        await services.update_session(forum, item_id, data, by=request.user)
+        await services.update_session(
+            forum,
+            item_id,
+            data,
+            by=request.user,
+            booked=await registration_services.bookings_of(item_id),
+        )
         return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)
 
     @delete("/sessions/{item_id:int}", **ORGANIZER)

@@ -1,7 +1,9 @@
 """Clashes an organizer must see before a change is saved.
 
 A room holding two sessions at once, a speaker in two places at once, a session outside
-the forum's days, and a session expecting more people than its room holds. Each check is
+the forum's days, and a session expecting more people than its room holds (its own
+capacity, or the bookings it already has: the caller counts them, since bookings belong
+to the registration domain, to the right of this one). Each check is
 one query at most, whatever the size of the agenda.
 """
 
@@ -44,6 +46,7 @@ async def find_clashes(
     speaker_ids: list[int],
     capacity: int | None,
     session_id: int | None = None,
+    booked: int = 0,
 ) -> list[Clash]:
     """Every clash the planned session would cause; an empty list when it fits."""
     clashes: list[Clash] = []
@@ -91,14 +94,19 @@ async def find_clashes(
                     row["session.id"],
                 )
             )
-    if room_id is not None and capacity is not None:
+    wanted = max(capacity or 0, booked)
+    if room_id is not None and wanted:
         room = await Room.select(Room.capacity, Room.name).where(Room.id == room_id).first()
-        if room and room["capacity"] and capacity > room["capacity"]:
+        if room and room["capacity"] and wanted > room["capacity"]:
+            text = (
+                _("%(wanted)d people have booked, but %(room)s holds %(seats)d.")
+                if booked > (capacity or 0)
+                else _("%(wanted)d places are planned, but %(room)s holds %(seats)d.")
+            )
             clashes.append(
                 Clash(
                     "capacity",
-                    _("%(wanted)d places are planned, but %(room)s holds %(seats)d.")
-                    % {"wanted": capacity, "room": room["name"], "seats": room["capacity"]},
+                    text % {"wanted": wanted, "room": room["name"], "seats": room["capacity"]},
                     None,
                 )
             )

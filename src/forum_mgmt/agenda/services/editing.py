@@ -206,7 +206,12 @@ async def add_session(
 
 
 async def update_session(
-    forum: Forum, session_id: int, data: SessionPatch, *, by: BaseUser | None = None
+    forum: Forum,
+    session_id: int,
+    data: SessionPatch,
+    *,
+    by: BaseUser | None = None,
+    booked: int = 0,
 ) -> AgendaSession:
     """Change a session; its sequence moves so that calendars take the change."""
     session = await _get_live_session(forum, session_id)
@@ -239,6 +244,7 @@ async def update_session(
             current if speakers is None else speakers,
             fields.get("capacity", session.capacity),
             session.id,
+            booked,
         )
     before = {name: getattr(session, name) for name in LOGGED}
     async with transaction():
@@ -333,7 +339,9 @@ async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
     )
 
 
-async def _refuse_clashes(forum, starts_at, ends_at, room_id, speakers, capacity, session_id):
+async def _refuse_clashes(
+    forum, starts_at, ends_at, room_id, speakers, capacity, session_id, booked=0
+):
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         return  # reported as a field error by _check_session
     clashes = await find_clashes(
@@ -344,6 +352,7 @@ async def _refuse_clashes(forum, starts_at, ends_at, room_id, speakers, capacity
         speaker_ids=[sid for sid, _role in speakers],
         capacity=capacity,
         session_id=session_id,
+        booked=booked,
     )
     if clashes:
         raise AgendaClash(clashes)

@@ -24,6 +24,7 @@ from forum_mgmt.core.i18n import N_, _
 from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.registration import services as registration_services
 
 ORGANIZER = {"role": Role.ORGANIZER}
 
@@ -175,7 +176,13 @@ class SessionPages(Controller):
         form = await _form_multi(request)
         try:
             data = msgspec.convert(session_form(form, forum), SessionPatch, strict=False)
-            await services.update_session(forum, session_id, data, by=request.user)
+            await services.update_session(
+                forum,
+                session_id,
+                data,
+                by=request.user,
+                booked=await registration_services.bookings_of(session_id),
+            )
         except msgspec.ValidationError as err:
             return await _session_page(forum, session_id, form, field_error(err), [], 422)
         except AgendaClash as clash:
@@ -203,6 +210,7 @@ class SessionPages(Controller):
         forum = forum_of(request)
         form = await _form_multi(request)
         clashes: list = []
+        existing = int(form["session_id"]) if str(form.get("session_id") or "").isdigit() else None
         try:
             data = session_form(form, forum)
             clashes = await services.find_clashes(
@@ -214,9 +222,8 @@ class SessionPages(Controller):
                 capacity=int(data["capacity"])
                 if str(data.get("capacity") or "").isdigit()
                 else None,
-                session_id=int(form["session_id"])
-                if str(form.get("session_id") or "").isdigit()
-                else None,
+                session_id=existing,
+                booked=await registration_services.bookings_of(existing) if existing else 0,
             )
         except DomainError:
             clashes = []
@@ -267,6 +274,7 @@ class SessionPages(Controller):
                     allow_conflicts=form.get("allow_conflicts") in ("on", "true", "1"),
                 ),
                 by=request.user,
+                booked=await registration_services.bookings_of(session_id),
             )
         except AgendaClash as clash:
             return await _grid_page(request, forum, day, clash.clashes, form, 409)

@@ -3,6 +3,7 @@
 from forum_mgmt.registration.services.attendee import (
     book_session,
     booked_ids,
+    bookings_of,
     by_token,
     drop_session,
     my_session_ids,
@@ -53,6 +54,7 @@ __all__ = [
     "approve",
     "book_session",
     "booked_ids",
+    "bookings_of",
     "by_token",
     "cancel",
     "category_name",
