@@ -58,6 +58,16 @@ async def _owned(table: type[Table], forum: Forum, item_id: int, message: str):
     return item
 
 
+async def list_items(table: type[Table], forum: Forum) -> list:
+    """A forum's rooms, tracks or speakers, in the order they were added."""
+    return await table.objects().where(table.forum == forum.id).order_by(table.id)
+
+
+async def get_item(table: type[Table], forum: Forum, item_id: int):
+    """One room, track or speaker of this forum; another forum's is NotFound."""
+    return await _owned(table, forum, item_id, _("There is nothing at this address."))
+
+
 async def get_room(forum: Forum, room_id: int) -> Room:
     return await _owned(Room, forum, room_id, _("No such room in this forum."))
 

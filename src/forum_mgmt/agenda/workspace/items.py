@@ -26,7 +26,7 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import parse
 from forum_mgmt.core.i18n import N_
 from forum_mgmt.forums.guards import forum_of
-from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.forums.tables import Role
 
 ORGANIZER = {"role": Role.ORGANIZER}
 
@@ -103,10 +103,6 @@ def _kind(kind: str) -> Kind:
     return KINDS[kind]
 
 
-async def _items(kind: Kind, forum: Forum) -> list:
-    return await kind.table.objects().where(kind.table.forum == forum.id).order_by(kind.table.id)
-
-
 def _as_values(item) -> dict[str, Any]:
     return {k: v for k, v in item.to_dict().items() if v is not None}
 
@@ -141,13 +137,7 @@ class ItemPages(Controller):
         self, request: Request, slug: FromPath[str], kind: FromPath[str], item_id: FromPath[int]
     ) -> Template:
         spec, forum = _kind(kind), forum_of(request)
-        item = (
-            await spec.table.objects()
-            .where((spec.table.id == item_id) & (spec.table.forum == forum.id))
-            .first()
-        )
-        if item is None:
-            raise NotFoundException()
+        item = await services.get_item(spec.table, forum, item_id)
         return _item_page(forum, kind, spec, item_id, _as_values(item), {})
 
     @post("/{item_id:int}", status_code=HTTP_200_OK)
@@ -190,7 +180,7 @@ async def _items_page(request, kind, spec, values, errors, status=200) -> Templa
             "forum": forum,
             "kind": kind,
             "spec": spec,
-            "items": await _items(spec, forum),
+            "items": await services.list_items(spec.table, forum),
             "values": values,
             "errors": errors,
             "section": kind,

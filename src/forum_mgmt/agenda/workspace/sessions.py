@@ -144,21 +144,11 @@ class SessionPages(Controller):
     @post("/sessions/new", status_code=HTTP_200_OK)
     async def create(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         forum = forum_of(request)
-        form = await _form_multi(request)
-        try:
-            data = msgspec.convert(session_form(form, forum), SessionIn, strict=False)
+
+        async def write(data: SessionIn) -> None:
             await services.add_session(forum, data, by=request.user)
-        except msgspec.ValidationError as err:
-            return await _session_page(forum, None, form, field_error(err), [], 422)
-        except AgendaClash as clash:
-            return await _session_page(
-                forum, None, form, {"form": clash.message}, clash.clashes, 409
-            )
-        except DomainError as err:
-            return await _session_page(
-                forum, None, form, err.fields or {"form": err.message}, [], 422
-            )
-        return Redirect(f"/manage/forums/{slug}/agenda?day={form.get('day')}", status_code=303)
+
+        return await _submit(forum, None, await _form_multi(request), SessionIn, write)
 
     @get("/sessions/{session_id:int}")
     async def edit(
@@ -173,9 +163,8 @@ class SessionPages(Controller):
         self, request: Request, slug: FromPath[str], session_id: FromPath[int]
     ) -> Template | Redirect:
         forum = forum_of(request)
-        form = await _form_multi(request)
-        try:
-            data = msgspec.convert(session_form(form, forum), SessionPatch, strict=False)
+
+        async def write(data: SessionPatch) -> None:
             await services.update_session(
                 forum,
                 session_id,
@@ -183,19 +172,8 @@ class SessionPages(Controller):
                 by=request.user,
                 booked=await registration_services.bookings_of(session_id),
             )
-        except msgspec.ValidationError as err:
-            return await _session_page(forum, session_id, form, field_error(err), [], 422)
-        except AgendaClash as clash:
-            return await _session_page(
-                forum, session_id, form, {"form": clash.message}, clash.clashes, 409
-            )
-        except DomainError as err:
-            if err.status_code == 404:
-                raise
-            return await _session_page(
-                forum, session_id, form, err.fields or {"form": err.message}, [], 422
-            )
-        return Redirect(f"/manage/forums/{slug}/agenda?day={form.get('day')}", status_code=303)
+
+        return await _submit(forum, session_id, await _form_multi(request), SessionPatch, write)
 
     @post("/sessions/{session_id:int}/delete")
     async def remove(
@@ -290,6 +268,24 @@ class SessionPages(Controller):
         if request.headers.get("hx-request"):
             return await _grid_page(request, forum, day, [], None)
         return Redirect(f"/manage/forums/{slug}/agenda?day={day}", status_code=303)
+
+
+async def _submit(forum, session_id, form, struct, write) -> Template | Redirect:
+    """Save a session form; a refusal shows the form again, with what was typed."""
+    try:
+        await write(msgspec.convert(session_form(form, forum), struct, strict=False))
+    except msgspec.ValidationError as err:
+        errors, clashes, status = field_error(err), [], 422
+    except AgendaClash as clash:
+        errors, clashes, status = {"form": clash.message}, clash.clashes, 409
+    except DomainError as err:
+        if err.status_code == 404:
+            raise
+        errors, clashes, status = err.fields or {"form": err.message}, [], 422
+    else:
+        day = form.get("day")
+        return Redirect(f"/manage/forums/{forum.slug}/agenda?day={day}", status_code=303)
+    return await _session_page(forum, session_id, form, errors, clashes, status)
 
 
 async def _session_page(forum, session_id, values, errors, clashes, status=200) -> Template:
