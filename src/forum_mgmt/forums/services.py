@@ -29,15 +29,11 @@ class InvalidForum(DomainError):
 async def list_public_forums() -> list[Forum]:
     """Published forums, the upcoming and running ones first (soonest first), then the past."""
     forums = await Forum.objects().where(Forum.status == ForumStatus.PUBLISHED)
-    upcoming = sorted(
-        (f for f in forums if f.ends_on >= time.today(f.timezone)),
-        key=lambda f: (f.starts_on, f.name),
-    )
-    past = sorted(
-        (f for f in forums if f.ends_on < time.today(f.timezone)),
-        key=lambda f: (f.starts_on, f.name),
-        reverse=True,
-    )
+    upcoming, past = [], []
+    for forum in forums:
+        (upcoming if forum.ends_on >= time.today(forum.timezone) else past).append(forum)
+    upcoming.sort(key=lambda f: (f.starts_on, f.name))
+    past.sort(key=lambda f: (f.starts_on, f.name), reverse=True)
     return upcoming + past
 
 
