@@ -38,12 +38,14 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; \
 	fi
 
-# Debian's Chromium (Playwright never downloads a browser) and CJK fonts for the tests.
+# Debian's Chromium (Playwright never downloads a browser), CJK fonts and poppler-utils
+# (pdftotext, pdftoppm: the badge tests read the PDFs back) for the tests.
 system-test-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  echo "Installing Debian's chromium and fonts-noto-cjk..."; \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "Installing Debian's chromium, fonts-noto-cjk and poppler-utils..."; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
 	fi
 
 # --- the two commands of the README ---

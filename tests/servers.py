@@ -21,6 +21,9 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(*, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A server on the tests' database. Its mail worker is off unless `env` turns it on:
+    a long-lived server delivering every minute would send the mail that other tests,
+    running meanwhile, expect to find still queued."""
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
         [
@@ -33,7 +36,7 @@ def running_server(*, workers: int = 1, env: dict[str, str] | None = None) -> It
             "--workers",
             str(workers),
         ],
-        env={**os.environ, "LOG_LEVEL": "warning", **(env or {})},
+        env={**os.environ, "LOG_LEVEL": "warning", "MAIL_WORKER": "off", **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -1,5 +1,6 @@
 """Delivery with a real local SMTP server (aiosmtpd): sent after commit, never lost."""
 
+import asyncio
 import datetime as dt
 import email
 import socket
@@ -144,3 +145,33 @@ async def test_development_outbox_folder_without_smtp(monkeypatch, tmp_path):
 
 def test_backoff_doubles_up_to_an_hour():
     assert [mail.backoff(n).total_seconds() for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
+
+
+async def test_the_worker_delivers_soon_after_a_registration_is_committed(smtp):
+    inbox = smtp()
+    await mail.start_worker()
+    try:
+        forum = await make_forum(capacity=5)
+        await services.register(forum, person(1))  # wakes the worker after its commit
+        for _ in range(100):
+            if inbox.messages:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await mail.stop_worker()
+    assert [m["To"] for m in inbox.messages] == ["person1@example.org"]
+    assert (await Outbox.objects().first()).status == "sent"
+
+
+async def test_mail_worker_off_leaves_delivery_to_the_command(smtp, monkeypatch):
+    inbox = smtp()
+    monkeypatch.setenv("MAIL_WORKER", "off")
+    await mail.start_worker()
+    try:
+        forum = await make_forum(capacity=5)
+        await services.register(forum, person(1))
+        await asyncio.sleep(mail.QUIET * 2)
+        assert inbox.messages == []
+        assert (await Outbox.objects().first()).status == "queued"
+    finally:
+        await mail.stop_worker()

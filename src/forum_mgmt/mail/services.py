@@ -253,7 +253,10 @@ async def _work() -> None:
 
 
 async def start_worker() -> None:
+    """Deliver from this process; MAIL_WORKER=off leaves it to `forum-mgmt mail send`."""
     global _wake, _task
+    if os.environ.get("MAIL_WORKER", "on").lower() in ("off", "0", "false", "no"):
+        return
     _wake = asyncio.Event()
     _wake.set()  # deliver what waited while no process ran
     _task = asyncio.create_task(_work())
