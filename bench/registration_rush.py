@@ -109,11 +109,17 @@ class Connection:
 
     async def post(self, path: str, payload: dict, headers: str = "") -> tuple[int, dict]:
         """`headers`: extra header lines, each ending in CRLF."""
+        return await self.send("POST", path, json.dumps(payload).encode(), headers)
+
+    async def get(self, path: str, headers: str = "") -> tuple[int, dict]:
+        return await self.send("GET", path, b"", headers)
+
+    async def send(self, method: str, path: str, data: bytes, headers: str) -> tuple[int, dict]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        data = json.dumps(payload).encode()
+        kind = "Content-Type: application/json\r\n" if data else ""
         self.writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{kind}"
             f"{headers}Content-Length: {len(data)}\r\n\r\n".encode()
             + data
         )
