@@ -8,7 +8,8 @@ One command, after starting the server on the same database (loopback only):
 
 It creates (or reuses) a published forum of 300 sessions and 150 speakers over 3 days,
 built through the services, then asks each page a bounded number of times from
-concurrent httpx clients and prints requests per second and p50 / p99 latency.
+concurrent keep-alive clients (the lean HTTP/1.1 loop of bench/registration_rush.py) and
+prints requests per second and p50 / p99 latency.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-import httpx
+from registration_rush import Connection
 
 SLUG = "bench-forum-300"
 DAYS = 3
@@ -124,24 +125,26 @@ async def _load(url: str, requests: int, concurrency: int) -> tuple[list[float],
     latencies: list[float] = []
     failures = 0
     remaining = requests
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    # The body is read as sent (gzip, as calendar services ask for it), not unpacked: the
+    # load generator shares the machine with the server.
+    headers = "".join(f"{name}: {value}\r\n" for name, value in HEADERS.items())
 
-        async def worker() -> None:
-            nonlocal remaining, failures
-            while remaining > 0:
-                remaining -= 1
-                began = time.perf_counter()
-                # Read the body as sent (gzip, like calendar servers ask for it) without
-                # unpacking it: the load generator shares the machine with the server.
-                async with client.stream("GET", url, headers=HEADERS) as response:
-                    async for _chunk in response.aiter_raw():
-                        pass
-                latencies.append(time.perf_counter() - began)
-                if response.status_code != 200:
-                    failures += 1
+    async def worker() -> None:
+        nonlocal remaining, failures
+        connection = Connection(parts.hostname or "127.0.0.1", parts.port or 80)
+        while remaining > 0:
+            remaining -= 1
+            began = time.perf_counter()
+            status, _body = await connection.send("GET", path, b"", headers)
+            latencies.append(time.perf_counter() - began)
+            if status != 200:
+                failures += 1
+        if connection.writer is not None:
+            connection.writer.close()
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     return latencies, failures
 
 

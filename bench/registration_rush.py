@@ -109,12 +109,15 @@ class Connection:
 
     async def post(self, path: str, payload: dict, headers: str = "") -> tuple[int, dict]:
         """`headers`: extra header lines, each ending in CRLF."""
-        return await self.send("POST", path, json.dumps(payload).encode(), headers)
+        status, body = await self.send("POST", path, json.dumps(payload).encode(), headers)
+        return status, json.loads(body) if body else {}
 
     async def get(self, path: str, headers: str = "") -> tuple[int, dict]:
-        return await self.send("GET", path, b"", headers)
+        status, body = await self.send("GET", path, b"", headers)
+        return status, json.loads(body) if body else {}
 
-    async def send(self, method: str, path: str, data: bytes, headers: str) -> tuple[int, dict]:
+    async def send(self, method: str, path: str, data: bytes, headers: str) -> tuple[int, bytes]:
+        """The status and the body as sent (not decoded, not unpacked)."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         kind = "Content-Type: application/json\r\n" if data else ""
@@ -132,7 +135,7 @@ class Connection:
         if headers.get("connection") == "close":
             self.writer.close()
             self.writer = None
-        return status, json.loads(body) if body else {}
+        return status, body
 
 
 async def _rush(url: str, slug: str, total: int, concurrency: int):

@@ -9,6 +9,7 @@ from ical.calendar_stream import IcsCalendarStream
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import SessionPatch
 from forum_mgmt.exports.services import ids
+from tests.conftest import sign_in
 from tests.exports.factories import export_forum
 from tests.factories import make_forum, make_room, make_track
 from tests.test_query_counts import _forum_with
@@ -229,3 +230,37 @@ async def test_the_cached_listing_keeps_the_pages_own_frame(client):
     page = (await client.get(f"/forums/tf/agenda?room={it['hall'].id}&lang=en")).text
     assert f'href="/forums/tf/agenda?room={it["hall"].id}&amp;lang=zh-TW"' in page
     assert "Opening Address" in page and "Panel on partners" not in page
+
+
+async def test_the_agenda_page_goes_out_gzipped_and_revalidates_for_visitors(client, count_queries):
+    await export_forum()
+    first = await client.get("/forums/tf/agenda", headers={"accept-encoding": "gzip"})
+    assert first.headers["content-encoding"] == "gzip"
+    assert first.headers["content-type"] == "text/html; charset=utf-8"
+    assert first.headers["cache-control"] == "no-cache"  # same address, another page signed in
+    assert first.headers["vary"] == "Accept-Encoding, Cookie"
+    assert "Opening Address" in first.text and "Sign in" in first.text
+    count_queries.count = 0
+    again = await client.get(
+        "/forums/tf/agenda",
+        headers={"accept-encoding": "gzip", "if-none-match": first.headers["etag"]},
+    )
+    assert (again.status_code, again.content) == (304, b"")
+    assert count_queries.count == 2  # the forum, the fingerprint: nothing rendered
+
+
+async def test_a_signed_in_organizer_never_gets_the_visitors_copy_nor_leaves_one(client):
+    from forum_mgmt.forums.tables import Role
+    from tests.factories import make_user
+
+    forum, _it = await export_forum()
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    visitor = (await client.get("/forums/tf/agenda")).text
+    assert "Sign in" in visitor and 'href="/manage"' not in visitor
+    await sign_in(client, "org")
+    organizer = await client.get("/forums/tf/agenda")
+    assert 'href="/manage"' in organizer.text and "Opening Address" in organizer.text
+    assert "etag" not in organizer.headers
+    client.cookies.clear()
+    again = (await client.get("/forums/tf/agenda")).text
+    assert "Sign in" in again and 'href="/manage"' not in again

@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 from litestar.status_codes import HTTP_201_CREATED
+from markupsafe import Markup
 
 from forum_mgmt.agenda import services
 from forum_mgmt.agenda.schemas import (
@@ -65,7 +66,7 @@ class AgendaPages(Controller):
         room: FromQuery[str | None] = None,
         track: FromQuery[str | None] = None,
         language: FromQuery[str | None] = None,
-    ) -> Template:
+    ) -> Template | Response[bytes]:
         forum = await get_public_forum(slug, viewer=request.user)
         room_id, track_id = _int_or_none(room), _int_or_none(track)
         chosen = {"room": room_id, "track": track_id, "language": language or ""}
@@ -81,16 +82,29 @@ class AgendaPages(Controller):
                 forum=forum, agenda=agenda, days=agenda.days(forum.timezone), chosen=chosen
             )
 
-        # The listing is built once per change of the agenda (and per minute, for "now").
-        variant = ("agenda", i18n.current(), room_id, track_id, language or "")
-        return Template(
-            "agenda/agenda.html",
-            context={
+        def context(part: str) -> dict:
+            return {
                 "forum": forum,
-                "listing": await export_services.page_part(forum, variant, listing, minute=True),
+                "listing": Markup(part),  # noqa: S704 - our own template's output
                 "links": export_services.calendar_links(forum),
-            },
-        )
+            }
+
+        if request.user is not None:
+            # The frame names the signed-in person's workspace: only the listing is shared,
+            # built once per change of the agenda (and per minute, for "now").
+            variant = ("agenda", i18n.current(), room_id, track_id, language or "")
+            part = await export_services.page_part(forum, variant, listing, minute=True)
+            return Template("agenda/agenda.html", context=context(part))
+
+        async def page() -> str:
+            template = request.app.template_engine.get_template("agenda/agenda.html")
+            return template.render(**context(await listing()), request=request)
+
+        # Nobody signed in: the whole page is the same for every visitor of this address
+        # (the query string is in its language links), so it is built and gzipped once.
+        key = ("agenda", i18n.current(), request.url.query)
+        rendered = await export_services.public_page(forum, key, page, minute=True)
+        return export_services.respond(rendered, request.headers, revalidate=True)
 
     @get("/tracks.css", name="tracks_css", media_type="text/css")
     async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:

@@ -129,6 +129,22 @@ async def sessions_json(forum: Forum) -> Rendered:
     return await cache.cached(forum, ("api", "sessions"), build, media_type="application/json")
 
 
+async def public_page(
+    forum: Forum, variant: Hashable, build: Callable[[], Awaitable[str]], *, minute: bool = False
+) -> Rendered:
+    """A whole public page for visitors who are not signed in (nothing personal in it),
+    built once per change of the agenda (and per minute when it shows what runs now),
+    gzipped once. Serve it with `respond(..., revalidate=True)`."""
+
+    async def encoded() -> bytes:
+        return (await build()).encode()
+
+    epoch = time.now().strftime("%Y-%m-%dT%H:%M") if minute else ""
+    return await cache.cached(
+        forum, ("page", variant), encoded, media_type="text/html", epoch=epoch
+    )
+
+
 async def page_part(
     forum: Forum, variant: Hashable, build: Callable[[], Awaitable[str]], *, minute: bool = False
 ) -> Markup:

@@ -138,9 +138,13 @@ def is_fresh(etag: str, last_modified: dt.datetime, headers: Headers) -> bool:
     return False
 
 
-def respond(rendered: Rendered, headers: Headers) -> Response[bytes]:
-    """The export (gzipped when the client takes it), or 304 when the client has it."""
-    body, etag, meta = rendered.body, rendered.etag, {"Vary": "Accept-Encoding"}
+def respond(rendered: Rendered, headers: Headers, *, revalidate: bool = False) -> Response[bytes]:
+    """The export (gzipped when the client takes it), or 304 when the client has it.
+
+    `revalidate`: a page, not a feed; the browser asks again each time (a cheap 304 when
+    unchanged) since the same address looks different once its visitor signs in."""
+    body, etag = rendered.body, rendered.etag
+    meta = {"Vary": "Accept-Encoding, Cookie" if revalidate else "Accept-Encoding"}
     if _accepts_gzip(headers):
         # another representation, so another (strong) ETag
         body, etag = rendered.gzipped, f'{rendered.etag[:-1]}-gzip"'
@@ -148,7 +152,7 @@ def respond(rendered: Rendered, headers: Headers) -> Response[bytes]:
     meta |= {
         "ETag": etag,
         "Last-Modified": format_datetime(rendered.last_modified.astimezone(time.UTC), usegmt=True),
-        "Cache-Control": "public, max-age=300",
+        "Cache-Control": "no-cache" if revalidate else "public, max-age=300",
     }
     if is_fresh(etag, rendered.last_modified, headers):
         meta.pop("Content-Encoding", None)
