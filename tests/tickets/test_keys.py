@@ -56,6 +56,7 @@ async def test_sealed_key_opens_only_for_its_forum_and_secret(monkeypatch):
         keys.unseal(stored, forum.id + 1)
     changed = dataclasses.replace(settings.get_settings(), secret_key="another secret")
     monkeypatch.setattr(keys, "get_settings", lambda: changed)
+    monkeypatch.setattr(keys, "_opened", {})  # a process started with the other secret
     with pytest.raises(RuntimeError, match="was SECRET_KEY changed"):
         await keys.forum_key(forum)
 

@@ -96,8 +96,23 @@ async def _read(forum_id: int) -> dict | None:
     )
 
 
+# A forum's pair never changes once made, so each process keeps it opened: every confirmed
+# sign-up signs a code and every scan verifies one, with no query and no unsealing. Keyed
+# with created_at too, since SQLite may give a deleted forum's id to a new one.
+_opened: dict[tuple, ForumKeys] = {}
+
+
 async def forum_key(forum: Forum) -> ForumKeys:
     """The forum's key pair; made on first use, the same pair for every concurrent caller."""
+    known = (forum.id, forum.created_at)
+    if (pair := _opened.get(known)) is None:
+        if len(_opened) > 1_000:
+            _opened.clear()
+        pair = _opened[known] = await _load_or_make(forum)
+    return pair
+
+
+async def _load_or_make(forum: Forum) -> ForumKeys:
     row = await _read(forum.id)
     if row is None:
         private = Ed25519PrivateKey.generate()

@@ -34,11 +34,17 @@ async def issue(forum: Forum, registration: Registration) -> Issued:
     row = await _current(registration.id)
     if row is None:
         # unique registration: of two racing first issues, one inserts, both read it back
-        await Ticket.insert(
-            Ticket(registration=registration.id, forum=forum.id, serial=1, issued_at=time.now())
-        ).on_conflict(target=Ticket.registration, action="DO NOTHING")
-        row = await _current(registration.id)
+        made = await Ticket.raw(_FIRST, registration.id, forum.id, time.now())
+        row = made[0] if made else await _current(registration.id)
     return await _code(forum, registration.id, row["serial"])
+
+
+# Raw SQL: every confirmed sign-up makes one, and Piccolo's insert building cost more than
+# the insert.
+_FIRST = (
+    "INSERT INTO ticket (registration, forum, serial, issued_at) VALUES ({}, {}, 1, {})"
+    " ON CONFLICT (registration) DO NOTHING RETURNING serial"
+)
 
 
 async def reissue(forum: Forum, registration: Registration) -> Issued:

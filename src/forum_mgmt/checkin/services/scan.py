@@ -58,18 +58,9 @@ class Decision:
     previous: Previous | None = None
 
 
-# A forum's key pair never changes once made (unique per forum), so each process keeps the
-# public half: no query, no unsealing on the hot path. Keyed with created_at too, since SQLite
-# may give a deleted forum's id to a new one.
-_PUBLIC_KEYS: dict[tuple[int, dt.datetime], Ed25519PublicKey] = {}
-
-
 async def public_key(forum: Forum) -> Ed25519PublicKey:
-    cached = (forum.id, forum.created_at)
-    key = _PUBLIC_KEYS.get(cached)
-    if key is None:
-        key = _PUBLIC_KEYS[cached] = (await forum_key(forum)).public
-    return key
+    """The forum's public key (kept by each process: no query on the hot path)."""
+    return (await forum_key(forum)).public
 
 
 def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
