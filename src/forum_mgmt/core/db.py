@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import enum
+import json
+from functools import cache
+
+from piccolo.columns import JSON, JSONB
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
+from piccolo.table import Table
 
 
 def engine() -> Engine:
@@ -16,6 +22,33 @@ def engine() -> Engine:
 
 def is_postgres() -> bool:
     return engine().engine_type == "postgres"
+
+
+@cache
+def _insert_sql(table: type[Table]) -> tuple[str, tuple]:
+    columns = tuple(c for c in table._meta.columns if not c._meta.primary_key)
+    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    marks = ", ".join("{}" for _ in columns)
+    # Names come from the table's own definition, values go as parameters.
+    sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks}) RETURNING "id"'  # noqa: S608
+    return sql, columns
+
+
+def _value(column, value):
+    if isinstance(column, (JSON, JSONB)) and not isinstance(value, str):
+        return json.dumps(value)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+async def insert(row: Table) -> Table:
+    """Save a new row with one statement written once per table: on the hot paths
+    (a sign-up, its mail), Piccolo's `save()` spent longer building its SQL than the
+    database spent running it. Sets the row's id."""
+    sql, columns = _insert_sql(type(row))
+    made = await row.raw(sql, *(_value(c, row[c._meta.name]) for c in columns))
+    row.id = made[0]["id"]
+    row._exists_in_db = True
+    return row
 
 
 def transaction():

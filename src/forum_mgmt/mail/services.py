@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jinja2
 from icalendar import Calendar, Event
 
-from forum_mgmt.core import i18n, templating, time
+from forum_mgmt.core import db, i18n, templating, time
 from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.mail.tables import MailStatus, Outbox
 
@@ -51,8 +51,7 @@ async def enqueue(to: str, template: str, *, language: str, context: dict) -> Ou
         next_attempt_at=now,
         created_at=now,
     )
-    await row.save()
-    return row
+    return await db.insert(row)
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import msgspec
 
 from forum_mgmt.core import i18n, time
-from forum_mgmt.core.db import transaction
+from forum_mgmt.core.db import insert, transaction
 from forum_mgmt.core.errors import Conflict, DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum, ForumStatus
@@ -149,7 +149,7 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
                 reg.waitlist_order, position = await seats.join_line(forum.id)
             else:
                 raise ForumFull(_("This forum is full."))
-            await reg.save()
+            await insert(reg)
             booked = []
             if reg.status == Status.CONFIRMED:
                 booked = await book(reg, c.session_ids, c.workshops, strict=True)

@@ -50,18 +50,17 @@ async def ensure(*keys: str) -> None:
     )
 
 
+# The statements every sign-up runs while it holds a seat counter's lock, written once:
+# Piccolo built them anew each time, longer than the database took to run them.
+_TAKE = "UPDATE counter SET taken = taken + 1 WHERE key = {} RETURNING taken"
+_TAKE_BELOW = "UPDATE counter SET taken = taken + 1 WHERE key = {} AND taken < {} RETURNING taken"
+
+
 async def take(key: str, limit: int) -> bool:
     """One seat from the pool, if one is free; 0 means no limit, -1 none at all."""
     if limit < 0:
         return False
-    where = Counter.key == key
-    if limit:
-        where &= Counter.taken < limit
-    rows = (
-        await Counter.update({Counter.taken: Counter.taken + 1})
-        .where(where)
-        .returning(Counter.taken)
-    )
+    rows = await (Counter.raw(_TAKE_BELOW, key, limit) if limit else Counter.raw(_TAKE, key))
     return bool(rows)
 
 
@@ -76,23 +75,15 @@ async def lock(key: str) -> None:
     await Counter.update({Counter.taken: Counter.taken}).where(Counter.key == key)
 
 
-async def next_in_line(forum_id: int) -> int:
-    """The next waiting-list number of a forum (numbers only grow)."""
-    rows = (
-        await Counter.update({Counter.taken: Counter.taken + 1})
-        .where(Counter.key == waitlist_key(forum_id))
-        .returning(Counter.taken)
-    )
-    return rows[0]["taken"]
-
-
 async def join_line(forum_id: int) -> tuple[int, int]:
-    """(number, place) for a newcomer to the waiting list: place 1 is next.
+    """(number, place) for a newcomer to the waiting list: place 1 is next; numbers only grow.
 
     Everyone who ever left the line was ahead of the newcomer, and leaving takes the
-    line's lock first (leave_line), so numbers issued minus people gone is exact.
+    line's lock first (leave_line), so numbers issued minus people gone is exact. Two
+    statements, not one: on PostgreSQL a subquery would read the leavers with the snapshot
+    taken before this statement waited for the line's lock, and miss the last one.
     """
-    number = await next_in_line(forum_id)
+    number = (await Counter.raw(_TAKE, waitlist_key(forum_id)))[0]["taken"]
     return number, number - await taken(left_key(forum_id))
 
 
@@ -140,8 +131,8 @@ async def recount(forum: Forum, categories: list[Category]) -> None:
 
 
 async def taken(key: str) -> int:
-    row = await Counter.select(Counter.taken).where(Counter.key == key).first()
-    return row["taken"] if row else 0
+    rows = await Counter.raw("SELECT taken FROM counter WHERE key = {}", key)
+    return rows[0]["taken"] if rows else 0
 
 
 # Windows (PRODUCT.md): open from publication until the last day ends, in the forum's zone.
