@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint fmt migrate demo messages messages-compile system-deps system-test-deps bench clean
+.PHONY: run test lint fmt migrate demo messages messages-compile system-deps system-test-deps redis bench clean
 
 # --- installation (stamp files: a second run redoes nothing that is current) ---
 $(BIN)/python:
@@ -48,13 +48,26 @@ system-test-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
 	fi
 
+# Redis on 127.0.0.1:6379 (the shared-session tests run two workers on it): installed when
+# missing, started when down, keeping nothing on disk.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  echo "Installing Debian's redis-server..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+	fi
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" >/dev/null; \
+	  for _ in $$(seq 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.2; done; \
+	fi
+
 # --- the two commands of the README ---
 run: $(VENV)/.installed messages-compile system-deps
 	$(BIN)/forum-mgmt migrate
 	$(BIN)/forum-mgmt demo
 	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: $(VENV)/.dev-installed messages-compile system-test-deps lint
+test: $(VENV)/.dev-installed messages-compile system-test-deps redis lint
 	$(BIN)/pytest -q
 
 # --- the rest ---
