@@ -92,3 +92,20 @@ async def test_a_wrong_token_or_session_is_404(client):
         f"/tickets/{token}/stars/{foreign.id}/star", data={"_csrf_token": csrf}
     )
     assert response.status_code == 404
+
+
+async def test_the_personal_feed_is_cached_by_its_owner_only(client):
+    _forum, token, s = await _attendee(client)
+    csrf = await csrf_token(client)
+    await client.post(f"/tickets/{token}/stars/{s['panel'].id}/star", data={"_csrf_token": csrf})
+    mine = await client.get(f"/tickets/{token}/agenda.ics")
+    assert (mine.status_code, mine.headers["cache-control"]) == (200, "private, max-age=300")
+    again = await client.get(
+        f"/tickets/{token}/agenda.ics", headers={"if-none-match": mine.headers["etag"]}
+    )
+    assert (again.status_code, again.headers["cache-control"]) == (304, "private, max-age=300")
+    zipped = await client.get(f"/tickets/{token}/agenda.ics", headers={"accept-encoding": "gzip"})
+    assert zipped.headers["cache-control"] == "private, max-age=300"
+    # the forum's own feed, the same for everyone, may sit in shared caches
+    public = await client.get("/forums/tf/agenda.ics")
+    assert (public.status_code, public.headers["cache-control"]) == (200, "public, max-age=300")

@@ -94,6 +94,10 @@ def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
     twice["speakers"][1]["key"] = twice["speakers"][0]["key"]
     missing = json.loads(json.dumps(good))
     del missing["forum"]["starts_on"]
+    uid_twice = json.loads(json.dumps(good))
+    uid_twice["sessions"][1]["uid"] = uid_twice["sessions"][0]["uid"]
+    no_uuid = json.loads(json.dumps(good))
+    no_uuid["rooms"][1]["uid"] = "room-2"
     return {
         "not json": (b"{nope", "This is not a forum file: JSON is malformed"),
         "missing field": (
@@ -105,6 +109,11 @@ def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
             "Session 1 names “room-9”, which is not in the file's “rooms”.",
         ),
         "key twice": (json.dumps(twice).encode(), "Each key in “speakers” must be used once."),
+        "uid twice": (json.dumps(uid_twice).encode(), "Each uid in “sessions” must be used once."),
+        "not a uuid": (
+            json.dumps(no_uuid).encode(),
+            "This is not a forum file: Invalid UUID - at `$.rooms[1].uid`",
+        ),
         "ends before it starts": (
             json.dumps(backwards).encode(),
             "Nothing was imported: Session 2 (“Panel on partners”): Some fields need "
@@ -163,3 +172,36 @@ async def test_the_command_line_exports_and_imports(tmp_path):
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "Imported the forum “Test Forum” as tf (published)."
     assert await services.export_forum("tf") == out.read_bytes()
+
+
+async def test_a_forum_here_already_under_another_slug_is_refused_and_nothing_written(tmp_path):
+    """A uid names one room, speaker or session in the world; copying a forum takes new ones."""
+    forum, it = await export_forum()
+    doc = json.loads(await services.export_forum(forum.slug))
+    assert [s["uid"] for s in doc["sessions"]] == [str(it["opening"].uid), str(it["panel"].uid)]
+    doc["forum"]["slug"] = "tf-copy"
+    del doc["sessions"][0]["uid"]
+    for name in ("rooms", "speakers"):
+        for item in doc[name]:
+            del item["uid"]
+    before = await _counts()
+    with pytest.raises(services.InvalidForumFile) as err:
+        await services.import_forum(json.dumps(doc).encode())
+    message = (
+        f"Item 2 of “sessions” (uid {it['panel'].uid}) is in the forum “tf” here already; "
+        "nothing was imported. To import a copy, remove the “uid” fields from the file."
+    )
+    assert (err.value.status_code, err.value.message) == (422, message)
+    assert await _counts() == before
+
+    copy = tmp_path / "copy.json"
+    copy.write_text(json.dumps(doc))
+    refused = _cli("import", str(copy))
+    assert (refused.returncode, refused.stderr.strip()) == (1, f"Cannot import {copy}: {message}")
+    assert await _counts() == before
+
+    del doc["sessions"][1]["uid"]
+    copied = await services.import_forum(json.dumps(doc).encode())
+    uids = await AgendaSession.select(AgendaSession.uid).where(AgendaSession.forum == copied.id)
+    assert len({r["uid"] for r in uids}) == 2
+    assert {str(r["uid"]) for r in uids}.isdisjoint({str(it["opening"].uid), str(it["panel"].uid)})

@@ -1,11 +1,25 @@
 import enum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    UUID,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from forum_mgmt.forums.tables import Forum
+
+# Not derived from the row's id or the site's address: an exported forum imported elsewhere,
+# or a site moved to a new BASE_URL, publishes the same names, so subscribed calendars and
+# schedule tools see the same events, rooms and people rather than new ones.
+UID_HELP = "Its UUID in calendar feeds and schedule files, kept for life and by exports"
 
 
 class SessionKind(enum.StrEnum):
@@ -29,6 +43,7 @@ class Room(Table):
     name_local = Varchar(length=120, default="")
     capacity = Integer(default=0, help_text="Seats; 0 means unknown")
     position = Integer(default=0, help_text="Column order on the agenda grid")
+    uid = UUID(unique=True, help_text=UID_HELP)
 
 
 class Track(Table):
@@ -50,6 +65,7 @@ class Speaker(Table):
     bio_local = Text(default="")
     photo_url = Varchar(length=500, default="")
     is_sample = Boolean(default=False, help_text="An invented person in demo data")
+    uid = UUID(unique=True, help_text=UID_HELP)
 
 
 class AgendaSession(Table, tablename="agenda_session"):
@@ -74,6 +90,7 @@ class AgendaSession(Table, tablename="agenda_session"):
     cancelled_at = Timestamptz(
         null=True, default=None, help_text="Removed from the agenda; kept for calendar feeds"
     )
+    uid = UUID(unique=True, help_text=UID_HELP)
 
 
 class SessionSpeaker(Table, tablename="session_speaker"):

@@ -1,13 +1,17 @@
 """The forum file of `forum-mgmt export` / `import`: a whole forum, free of database ids.
 
 Rooms, tracks and speakers carry a `key` that is unique within the file; sessions name
-them by it. Instants are ISO 8601 with the forum's UTC offset. Each record validates
-with the same Structs as the API, so a file that imports is a forum the API could build.
+them by it. Rooms, speakers and sessions carry the `uid` they are published under in
+calendars and schedule files, and keep it in the installation that imports them (an item
+without one gets a new one). Instants are ISO 8601 with the forum's UTC offset. Each
+record validates with the same Structs as the API, so a file that imports is a forum the
+API could build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 import msgspec
@@ -34,6 +38,7 @@ class ForumFile(ForumIn, kw_only=True):
 
 class RoomFile(RoomIn, kw_only=True):
     key: Key
+    uid: uuid.UUID | None = None
 
 
 class TrackFile(TrackIn, kw_only=True):
@@ -42,6 +47,7 @@ class TrackFile(TrackIn, kw_only=True):
 
 class SpeakerFile(SpeakerIn, kw_only=True):
     key: Key
+    uid: uuid.UUID | None = None
 
 
 class SessionSpeakerFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -50,6 +56,7 @@ class SessionSpeakerFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=Tru
 
 
 class SessionFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    uid: uuid.UUID | None = None
     title: Name
     title_local: Short = ""
     abstract: Long = ""

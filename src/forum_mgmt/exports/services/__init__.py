@@ -104,7 +104,12 @@ async def personal_calendar(forum: Forum, *, owner: int, session_ids: list[int])
 
     variant = ("personal.ics", owner, tuple(sorted(chosen)), i18n.current())
     return await cache.cached(
-        forum, variant, build, media_type=CALENDAR, filename=f"{forum.slug}-mine.ics"
+        forum,
+        variant,
+        build,
+        media_type=CALENDAR,
+        filename=f"{forum.slug}-mine.ics",
+        private=True,  # the attendee's choices, at an address only they know
     )
 
 

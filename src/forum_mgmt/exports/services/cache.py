@@ -38,6 +38,7 @@ class Rendered:
     last_modified: dt.datetime
     filename: str = ""
     gzipped: bytes = b""  # the same body compressed once: feeds are polled, and large
+    private: bool = False  # one person's (behind a secret address): no shared cache keeps it
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,12 @@ async def cached(
     filename: str = "",
     epoch: str = "",
     compress: bool = True,
+    private: bool = False,
 ) -> Rendered:
     """The export `variant` of this forum, built again only when the agenda has changed.
 
-    `epoch` names what else the variant depends on (the minute, for "now" and "next").
+    `epoch` names what else the variant depends on (the minute, for "now" and "next");
+    `private` marks it as one person's, for the browser's cache only.
     """
     fp = await fingerprint(forum)
     key, current = (forum.id, variant), f"{fp.text}|{epoch}"
@@ -109,7 +112,7 @@ async def cached(
     tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{current}".encode()).hexdigest()[:32]
     # mtime=0: every worker compresses to the same bytes, under the same ETag
     packed = gzip.compress(body, compresslevel=6, mtime=0) if compress else b""
-    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename, packed)
+    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename, packed, private)
     _entries[key] = (current, rendered)
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
@@ -138,6 +141,13 @@ def is_fresh(etag: str, last_modified: dt.datetime, headers: Headers) -> bool:
     return False
 
 
+def _cache_control(rendered: Rendered, *, revalidate: bool) -> str:
+    if revalidate:
+        return "no-cache"
+    # A personal feed may sit in its owner's calendar app, never in a proxy shared with others.
+    return "private, max-age=300" if rendered.private else "public, max-age=300"
+
+
 def respond(rendered: Rendered, headers: Headers, *, revalidate: bool = False) -> Response[bytes]:
     """The export (gzipped when the client takes it), or 304 when the client has it.
 
@@ -152,7 +162,7 @@ def respond(rendered: Rendered, headers: Headers, *, revalidate: bool = False) -
     meta |= {
         "ETag": etag,
         "Last-Modified": format_datetime(rendered.last_modified.astimezone(time.UTC), usegmt=True),
-        "Cache-Control": "no-cache" if revalidate else "public, max-age=300",
+        "Cache-Control": _cache_control(rendered, revalidate=revalidate),
     }
     if is_fresh(etag, rendered.last_modified, headers):
         meta.pop("Content-Encoding", None)

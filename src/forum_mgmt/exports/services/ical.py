@@ -67,7 +67,7 @@ def event(forum: Forum, view: SessionView) -> Event:
     if cancelled:
         summary = _("Cancelled: {title}").format(title=summary)
     return Event.new(
-        uid=ids.session_uid(s.id),
+        uid=ids.uid(s),
         # Derived from the session, not the clock: every worker renders the same bytes.
         stamp=s.updated_at.astimezone(time.UTC),
         last_modified=s.updated_at.astimezone(time.UTC),

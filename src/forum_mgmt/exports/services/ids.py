@@ -1,7 +1,10 @@
 """Names that never change for what we publish: UIDs, GUIDs and public addresses.
 
-Each is derived from a database id and a namespace of this installation (its BASE_URL),
-so that two installations never collide and a re-published item keeps its name.
+Rooms, speakers and sessions are published under the UUID each row keeps for life (its
+`uid` column, carried by `forum-mgmt export` / `import`): the same after a move to another
+installation or another BASE_URL. The forum's own names (its calendar's UID, the venue as
+a schedule room) are still derived from its database id within this installation's
+namespace (its BASE_URL).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ def _namespace() -> uuid.UUID:
 
 
 def guid(kind: str, ident: int) -> str:
-    """A stable UUID for one of our items (`session`, `speaker`, `room`, ...)."""
+    """A UUID for an item of this installation without a uid of its own (`forum`, `venue`)."""
     return str(uuid.uuid5(_namespace(), f"{kind}:{ident}"))
 
 
@@ -25,9 +28,10 @@ def host() -> str:
     return urlsplit(get_settings().base_url).hostname or "localhost"
 
 
-def session_uid(session_id: int) -> str:
-    """The iCalendar UID of a session (RFC 5545 3.8.4.7): globally unique, never changing."""
-    return f"{guid('session', session_id)}@{host()}"
+def uid(row) -> str:
+    """The published name of a room, speaker or session: its schedule GUID, and for a
+    session its iCalendar UID (RFC 7986 5.3: a UUID, no host that could change)."""
+    return str(row.uid)
 
 
 def public_url(path: str) -> str:

@@ -65,7 +65,7 @@ def _iso(instant: dt.datetime, tz: str) -> str:
 
 def _room_of(forum: Forum, view: SessionView) -> _Room:
     if view.room is not None:
-        return _Room(view.room.name, ids.guid("room", view.room.id), view.room.capacity or None)
+        return _Room(view.room.name, ids.uid(view.room), view.room.capacity or None)
     # Sessions without a room (a reception, a walk) take place at the venue itself.
     return _Room(forum.venue or forum.name, ids.guid("venue", forum.id))
 
@@ -131,7 +131,7 @@ def _json_event(forum: Forum, view: SessionView, room: str) -> dict:
     s, tz = view.session, forum.timezone
     return {
         "id": s.id,
-        "guid": ids.guid("session", s.id),
+        "guid": ids.uid(s),
         "date": _iso(s.starts_at, tz),
         "start": time.local(s.starts_at, tz).strftime("%H:%M"),
         "end": _iso(s.ends_at, tz),
@@ -148,7 +148,7 @@ def _json_event(forum: Forum, view: SessionView, room: str) -> dict:
         "description": s.abstract_local,
         "persons": [
             {
-                "guid": ids.guid("speaker", sp.id),
+                "guid": ids.uid(sp),
                 "name": sp.name,
                 "public_name": sp.name,
                 "biography": sp.bio or None,
@@ -216,7 +216,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _xml_event(parent: ET.Element, forum: Forum, view: SessionView, room: str) -> None:
     s, tz = view.session, forum.timezone
-    ev = _sub(parent, "event", guid=ids.guid("session", s.id), id=str(s.id))
+    ev = _sub(parent, "event", guid=ids.uid(s), id=str(s.id))
     _sub(ev, "room", room)
     _sub(ev, "title", s.title)
     _sub(ev, "subtitle", s.title_local)
@@ -229,7 +229,7 @@ def _xml_event(parent: ET.Element, forum: Forum, view: SessionView, room: str) -
     _sub(ev, "track", view.track.name if view.track else "")
     persons = _sub(ev, "persons")
     for sp, _role in view.speakers:
-        _sub(persons, "person", sp.name, id=str(sp.id), guid=ids.guid("speaker", sp.id))
+        _sub(persons, "person", sp.name, id=str(sp.id), guid=ids.uid(sp))
     _sub(ev, "language", _language(s.language))
     _sub(ev, "description", s.abstract_local)
     _sub(ev, "links")

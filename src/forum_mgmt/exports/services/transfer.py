@@ -1,13 +1,16 @@
 """A whole forum as one JSON file, and back: for moving a forum between installations.
 
 The file holds no database ids (see exports/schemas.py), so exporting, importing into
-another database and exporting again gives the same bytes. An import is all or
-nothing: it runs in one transaction through the same services the API uses.
+another database and exporting again gives the same bytes. Rooms, speakers and sessions
+keep their uids, so calendars and schedule tools see the same items after a move. An
+import is all or nothing: it runs in one transaction through the same services the API
+uses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -93,11 +96,14 @@ async def export_forum(slug: str) -> bytes:
             status=forum.status,
             published_at=shown(forum.published_at),
         ),
-        rooms=[RoomFile(key=room_key[r.id], **_fields(r, RoomIn)) for r in rooms],
+        rooms=[RoomFile(key=room_key[r.id], uid=r.uid, **_fields(r, RoomIn)) for r in rooms],
         tracks=[TrackFile(key=track_key[t.id], **_fields(t, TrackIn)) for t in tracks],
-        speakers=[SpeakerFile(key=speaker_key[s.id], **_fields(s, SpeakerIn)) for s in speakers],
+        speakers=[
+            SpeakerFile(key=speaker_key[s.id], uid=s.uid, **_fields(s, SpeakerIn)) for s in speakers
+        ],
         sessions=[
             SessionFile(
+                uid=s.uid,
                 **_fields(s, _SESSION_FIELDS),
                 starts_at=time.local(s.starts_at, tz),
                 ends_at=time.local(s.ends_at, tz),
@@ -123,6 +129,10 @@ def _decode(data: bytes) -> ForumTransfer:
         keys = [item.key for item in items]
         if len(set(keys)) != len(keys):
             raise InvalidForumFile(_("Each key in “{list}” must be used once.").format(list=name))
+    for name, items in _with_uids(doc):
+        uids = [item.uid for item in items if item.uid is not None]
+        if len(set(uids)) != len(uids):
+            raise InvalidForumFile(_("Each uid in “{list}” must be used once.").format(list=name))
     known = {
         "rooms": {r.key for r in doc.rooms},
         "tracks": {t.key for t in doc.tracks},
@@ -155,6 +165,7 @@ async def import_forum(data: bytes, *, organisation: str | None = None) -> Forum
                     slug=doc.forum.slug
                 )
             )
+        await _refuse_known_uids(doc)
         org = await _organisation(doc.organisation, organisation)
         try:
             forum = await _build(org, doc)
@@ -165,6 +176,36 @@ async def import_forum(data: bytes, *, organisation: str | None = None) -> Forum
                 _("Nothing was imported: {problem}").format(problem=message), fields=err.fields
             ) from None
     return forum
+
+
+def _with_uids(doc: ForumTransfer) -> list[tuple[str, list]]:
+    return [("rooms", doc.rooms), ("speakers", doc.speakers), ("sessions", doc.sessions)]
+
+
+async def _refuse_known_uids(doc: ForumTransfer) -> None:
+    """A uid names one item in the world: a forum already here (under any slug) is not
+    imported a second time. The unique keys would refuse it too, less readably."""
+    tables = {"rooms": Room, "speakers": Speaker, "sessions": AgendaSession}
+    for name, items in _with_uids(doc):
+        table = tables[name]
+        uids = [item.uid for item in items if item.uid is not None]
+        if not uids:
+            continue
+        known = await (
+            table.select(table.uid, table.forum.slug.as_alias("slug"))
+            .where(table.uid.is_in(uids))
+            .first()
+        )
+        if known is not None:
+            uid = str(known["uid"])  # a UUID on PostgreSQL, text on SQLite
+            number = next(i for i, item in enumerate(items, 1) if str(item.uid) == uid)
+            raise InvalidForumFile(
+                _(
+                    "Item {number} of “{list}” (uid {uid}) is in the forum “{slug}” here "
+                    "already; nothing was imported. To import a copy, remove the “uid” "
+                    "fields from the file."
+                ).format(number=number, list=name, uid=uid, slug=known["slug"])
+            )
 
 
 async def _organisation(described: OrganisationFile, chosen: str | None) -> Organisation:
@@ -181,14 +222,17 @@ async def _organisation(described: OrganisationFile, chosen: str | None) -> Orga
 async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
     f = doc.forum
     forum = await forums.create_forum(org, ForumIn(**_fields(f, ForumIn)))
-    rooms = {r.key: await agenda.add_room(forum, RoomIn(**_fields(r, RoomIn))) for r in doc.rooms}
+    rooms: dict[str, Room] = {}
+    for r in doc.rooms:
+        rooms[r.key] = await agenda.add_room(forum, RoomIn(**_fields(r, RoomIn)))
+        await _keep_uid(Room, rooms[r.key].id, r.uid)
     tracks = {
         t.key: await agenda.add_track(forum, TrackIn(**_fields(t, TrackIn))) for t in doc.tracks
     }
-    speakers = {
-        s.key: await agenda.add_speaker(forum, SpeakerIn(**_fields(s, SpeakerIn)))
-        for s in doc.speakers
-    }
+    speakers: dict[str, Speaker] = {}
+    for p in doc.speakers:
+        speakers[p.key] = await agenda.add_speaker(forum, SpeakerIn(**_fields(p, SpeakerIn)))
+        await _keep_uid(Speaker, speakers[p.key].id, p.uid)
     for i, s in enumerate(doc.sessions, 1):
         try:
             session = await agenda.add_session(forum, _session_in(s, rooms, tracks, speakers))
@@ -198,14 +242,20 @@ async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
             )
             raise
         # The calendar bookkeeping travels with the session, exactly.
-        await AgendaSession.update(
-            {AgendaSession.sequence: s.sequence, AgendaSession.cancelled_at: s.cancelled_at}
-        ).where(AgendaSession.id == session.id)
+        kept = {AgendaSession.sequence: s.sequence, AgendaSession.cancelled_at: s.cancelled_at}
+        if s.uid is not None:
+            kept[AgendaSession.uid] = s.uid
+        await AgendaSession.update(kept).where(AgendaSession.id == session.id)
     if f.status == ForumStatus.PUBLISHED:
         forum = await forums.publish(forum)
         forum.published_at = f.published_at or forum.published_at
         await forum.save([Forum.published_at])
     return forum
+
+
+async def _keep_uid(table: type[Room | Speaker], ident: int, uid: uuid.UUID | None) -> None:
+    if uid is not None:
+        await table.update({table.uid: uid}).where(table.id == ident)
 
 
 def _session_in(s: SessionFile, rooms: dict, tracks: dict, speakers: dict) -> SessionIn:
