@@ -8,8 +8,10 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from icalendar import Calendar
 
 from forum_mgmt.core import i18n
+from forum_mgmt.core.settings import get_settings
 from forum_mgmt.mail import services as mail
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
@@ -88,6 +90,41 @@ async def test_mail_is_in_the_attendees_language(smtp):
     assert "報名" in message["Subject"]
 
 
+async def test_a_chinese_confirmation_carries_the_ticket_links_and_a_calendar(smtp):
+    inbox = smtp()
+    forum = await make_forum(capacity=5)
+    with i18n.language("zh-TW"):
+        outcome = await services.register(forum, person(1, name_local="林一"))
+    reg = outcome.registration
+    assert reg.language == "zh-TW"
+    assert await mail.send_all() == 1
+    (message,) = inbox.messages
+    assert message["Subject"] == "報名成功：測試論壇"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    page = f"{get_settings().base_url}/tickets/{reg.token}"
+    for body in (text, html):
+        assert "林一 您好：" in body
+        assert "您的座位已確認，期待與您見面。" in body
+        assert page in body
+        assert f"{page}/ticket.pdf" in body
+    assert "可列印的票券（PDF）：" in text
+    assert f'<a href="{page}/ticket.pdf">可列印的票券（PDF）</a>' in html
+    assert f'<img src="{page}/qr.png"' in html  # the QR stays a remote picture
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_filename() == "forum.ics"
+    calendar = Calendar.from_ical(attachment.get_content())
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "測試論壇"
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        dt.date(2026, 12, 5),
+        dt.date(2026, 12, 6),
+    )
+    assert str(event["UID"]) == f"forum-{forum.id}@test-forum"
+    assert str(event["URL"]) == f"{get_settings().base_url}/forums/test-forum"
+
+
 async def test_a_server_that_is_down_loses_nothing_and_a_retry_sends(smtp, monkeypatch):
     port = _free_port()
     monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{port}")  # nobody listens
@@ -124,7 +161,9 @@ async def test_a_server_that_refuses_keeps_the_message_queued(smtp):
 
 
 async def test_gives_up_after_the_last_attempt():
-    row = await mail.enqueue("x@example.org", "missing-template", language="en", context={})
+    row = await mail.enqueue(
+        "x@example.org", "missing-template", language="en", context={}, forum_id=None
+    )
     for attempt in range(mail.MAX_ATTEMPTS):
         await mail.send_all(now=_later(60 * 24 * (attempt + 1)))
     fresh = await Outbox.objects().get(Outbox.id == row.id)

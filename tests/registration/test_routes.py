@@ -4,12 +4,15 @@ import io
 import pytest
 
 from forum_mgmt.agenda.tables import SessionKind
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.schemas import ForumIn
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
 from forum_mgmt.registration.tables import Registration
 from tests.conftest import csrf_token, sign_in
-from tests.factories import bearer, make_forum, make_session, make_user
+from tests.factories import DAY, bearer, make_forum, make_session, make_user
 from tests.registration.helpers import body, person
 
 API = "/api/forums/test-forum/registrations"
@@ -417,6 +420,55 @@ async def test_mail_log_shows_what_waits_and_what_went_out(client):
     assert page.status_code == 200
     assert page.text.index("person2@example.org") < page.text.index("person1@example.org")
     assert "Sent" in page.text and "Waiting" in page.text
+
+
+async def _forum_of_another_organisation(slug: str, **fields):
+    org = await forums.ensure_organisation("other-org", name="Other Org")
+    data = {
+        "slug": slug,
+        "name": "Other Forum",
+        "starts_on": DAY,
+        "ends_on": DAY,
+        "timezone": "Asia/Taipei",
+        **fields,
+    }
+    return await forums.publish(await forums.create_forum(org, ForumIn(**data)))
+
+
+async def test_mail_log_shows_only_this_forums_mail_to_an_address_both_forums_share(client):
+    ours = await make_forum(capacity=5)
+    theirs = await _forum_of_another_organisation("other-forum", approval=True)
+    await services.register(ours, person(1))
+    await services.register(theirs, person(1))  # the same person, another tenant
+    await services.mail_group(theirs, services.Filters(), subject="Their news", body="Hello")
+    with pytest.raises(DomainError):
+        await services.register(theirs, person(1))  # their link, sent again
+    await make_user("org", role=Role.ORGANIZER, forum=ours)
+    await sign_in(client, "org")
+    page = await client.get("/manage/forums/test-forum/registrations/mail")
+    assert page.status_code == 200
+    assert page.text.count("person1@example.org") == 1
+    assert "<code>confirmed</code>" in page.text
+    for theirs_only in ("<code>pending</code>", "<code>message</code>", "<code>link</code>"):
+        assert theirs_only not in page.text
+    assert [(m["to"], m["template"]) for m in await services.mail_log(ours)] == [
+        ("person1@example.org", "confirmed")
+    ]
+    assert [m["template"] for m in await services.mail_log(theirs)] == [
+        "link",
+        "message",
+        "pending",
+    ]
+
+
+async def test_a_repeated_sign_up_answers_the_same_whether_or_not_the_link_went_again(client):
+    await make_forum()
+    await client.post(API, json=body(1))
+    answers = [await client.post(API, json=body(1, name="Someone else")) for _ in range(3)]
+    assert [a.status_code for a in answers] == [409, 409, 409]
+    assert answers[1].json() == answers[0].json() == answers[2].json()
+    assert answers[0].json()["error"] == "already_registered"
+    assert await Outbox.count().where(Outbox.template == "link") == 1
 
 
 async def test_organizer_adds_an_invited_speaker(client):

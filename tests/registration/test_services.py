@@ -1,9 +1,13 @@
+import asyncio
 import datetime as dt
+import importlib
 
 import pytest
 
 from forum_mgmt.agenda.tables import SessionKind
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.schemas import ForumPatch
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
 from forum_mgmt.registration.services import seats
@@ -229,3 +233,146 @@ async def test_setting_a_quota_recounts_the_pools():
     assert await seats.taken(f"shared:{forum.id}") == 1
     with pytest.raises(DomainError):
         await services.update_category(forum, vip.id, public=True, approval=False, quota=5)
+
+
+async def _close_registration(forum):
+    """Registration closed a minute ago (the forum itself is still ahead)."""
+    closed = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    return await forums.update_forum(forum, ForumPatch(registration_closes_at=closed))
+
+
+async def test_no_promotion_once_registration_has_closed():
+    forum = await make_forum(capacity=1)
+    first = (await services.register(forum, person(1))).registration
+    await services.register(forum, person(2))
+    forum = await _close_registration(forum)
+    assert not seats.may_promote(forum)
+    await services.cancel(forum, first, by="attendee")
+    assert await statuses(forum) == {
+        "person1@example.org": "cancelled",
+        "person2@example.org": "waitlisted",
+    }
+    assert await seats.taken(seats.forum_key(forum.id)) == 0
+    assert await Outbox.count().where(Outbox.template == "promoted") == 0
+
+
+async def test_the_organizer_may_still_promote_by_hand_after_registration_closes():
+    forum = await make_forum(capacity=1)
+    first = (await services.register(forum, person(1))).registration
+    second = (await services.register(forum, person(2))).registration
+    await services.register(forum, person(3))
+    forum = await _close_registration(forum)
+    await services.cancel(forum, first, by="organizer")
+    moved = await services.decide(forum, second.id, "promote", by="organizer")
+    assert moved.status == "confirmed"
+    assert await statuses(forum) == {
+        "person1@example.org": "cancelled",
+        "person2@example.org": "confirmed",
+        "person3@example.org": "waitlisted",
+    }
+    assert await seats.taken(seats.forum_key(forum.id)) == 1
+    promoted = await Outbox.select(Outbox.to).where(Outbox.template == "promoted")
+    assert promoted == [{"to": "person2@example.org"}]
+    # Capacity still holds: the seat is gone, so the next one cannot be moved up by hand.
+    third = await Registration.objects().get(Registration.email == "person3@example.org")
+    with pytest.raises(DomainError) as err:
+        await services.decide(forum, third.id, "promote", by="organizer")
+    assert err.value.code == "full"
+    assert (await statuses(forum))["person3@example.org"] == "waitlisted"
+
+
+async def test_the_private_link_is_sent_again_at_most_once_per_ten_minutes():
+    forum = await make_forum()
+    other = await make_forum("other-forum")
+    await services.register(forum, person(1))
+    await services.register(other, person(1))
+    answers = []
+    for _ in range(3):
+        with pytest.raises(DomainError) as err:
+            await services.register(forum, person(1))
+        answers.append((err.value.code, str(err.value), err.value.fields))
+    assert answers == [answers[0]] * 3  # the same answer whether mail went or not
+    links = await Outbox.select(Outbox.to, Outbox.forum_id).where(Outbox.template == "link")
+    assert links == [{"to": "person1@example.org", "forum_id": forum.id}]
+    # Per forum: the same address in another forum gets that forum's link.
+    with pytest.raises(DomainError):
+        await services.register(other, person(1))
+    links = await Outbox.select(Outbox.forum_id).where(Outbox.template == "link")
+    assert sorted(r["forum_id"] for r in links) == sorted([forum.id, other.id])
+    # Ten minutes later, one more.
+    await Outbox.update(
+        {Outbox.created_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10, seconds=1)}
+    ).where(Outbox.template == "link")
+    for _ in range(2):
+        with pytest.raises(DomainError):
+            await services.register(forum, person(1))
+    assert (
+        await Outbox.count().where((Outbox.template == "link") & (Outbox.forum_id == forum.id)) == 2
+    )
+
+
+async def test_booking_on_a_cancelled_registration_is_refused_and_takes_no_seat():
+    forum = await make_forum(capacity=5)
+    workshop = await make_session(forum, "Hands on", kind=SessionKind.WORKSHOP, capacity=3)
+    stale = (await services.register(forum, person(1))).registration
+    fresh = await Registration.objects().get(Registration.id == stale.id)
+    await services.cancel(forum, fresh, by="attendee")
+    assert stale.status == "confirmed"  # what a request that read it earlier still holds
+    with pytest.raises(DomainError) as err:
+        await services.book_session(forum, stale, workshop.id)
+    assert err.value.code == "wrong_status"
+    assert await Booking.count() == 0
+    assert await seats.taken(seats.session_key(workshop.id)) == 0
+
+
+async def test_cancelling_frees_a_workshop_seat_a_cancelled_registration_still_held():
+    forum = await make_forum(capacity=5)
+    workshop = await make_session(forum, "Hands on", kind=SessionKind.WORKSHOP, capacity=3)
+    reg = (await services.register(forum, person(1))).registration
+    await services.cancel(forum, reg, by="attendee")
+    # What a booking that raced the cancel left behind before book_session checked in its
+    # transaction: a booking and a seat on a cancelled registration.
+    await seats.ensure(seats.session_key(workshop.id))
+    await seats.take(seats.session_key(workshop.id), 3)
+    await Booking.insert(
+        Booking(registration=reg.id, session=workshop.id, created_at=reg.created_at)
+    )
+    await services.cancel(forum, reg, by="attendee")
+    assert await Booking.count() == 0
+    assert await seats.taken(seats.session_key(workshop.id)) == 0
+    assert (await statuses(forum))["person1@example.org"] == "cancelled"
+    assert await Outbox.count().where(Outbox.template == "cancelled") == 1
+
+
+@pytest.mark.postgres
+async def test_bookings_racing_cancels_never_leave_a_seat_with_a_cancelled_person():
+    forum = await make_forum(capacity=40)
+    workshop = await make_session(forum, "Hands on", kind=SessionKind.WORKSHOP, capacity=100)
+    await seats.ensure(seats.session_key(workshop.id))
+    regs = [(await services.register(forum, person(n))).registration for n in range(30)]
+    copies = [await Registration.objects().get(Registration.id == r.id) for r in regs]
+    results = await asyncio.gather(
+        *(services.book_session(forum, r, workshop.id) for r in regs),
+        *(services.cancel(forum, c, by="attendee") for c in copies),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, DomainError) and r.code == "wrong_status" for r in refused)
+    assert set((await statuses(forum)).values()) == {"cancelled"}
+    assert await Booking.count() == 0
+    assert await seats.taken(seats.session_key(workshop.id)) == 0
+
+
+@pytest.mark.postgres
+async def test_many_resends_at_once_send_the_link_once():
+    forum = await make_forum()
+    existing = (await services.register(forum, person(1))).registration
+    # The resend step itself, many at once: through register() the seat lock each sign-up
+    # takes first already spaces them out, and would hide a missing lock here.
+    resend = importlib.import_module("forum_mgmt.registration.services.register")
+    results = await asyncio.gather(
+        *(resend._already_registered(forum, existing) for _ in range(12)),
+        return_exceptions=True,
+    )
+    assert [getattr(r, "code", r) for r in results] == ["already_registered"] * 12
+    assert await Outbox.count().where(Outbox.template == "link") == 1

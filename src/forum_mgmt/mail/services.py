@@ -39,11 +39,18 @@ MAX_DELAY = 20.0  # seconds: the longest a busy process postpones delivery
 STALE = dt.timedelta(minutes=10)  # a claim older than this was lost with its process
 
 
-async def enqueue(to: str, template: str, *, language: str, context: dict) -> Outbox:
-    """Queue one message; call it inside the transaction of the change it reports."""
+async def enqueue(
+    to: str, template: str, *, language: str, context: dict, forum_id: int | None
+) -> Outbox:
+    """Queue one message; call it inside the transaction of the change it reports.
+
+    `forum_id` names the forum (tenant) the message is about: that forum's mail log shows
+    it, no other's. It is required so that no caller forgets it; None for mail about no forum.
+    """
     now = time.now()
     row = Outbox(
         to=to,
+        forum_id=forum_id,
         template=template,
         language=language,
         context=context,

@@ -15,6 +15,11 @@ class Outbox(Table):
     """A message to send, written in the same transaction as the change it reports."""
 
     to = Varchar(length=320)
+    # Which forum (tenant) the message is about, for that forum's mail log. A plain id, not a
+    # ForeignKey: mail sits left of forums in the import order (STYLE.md) and may not name it.
+    forum_id = Integer(
+        null=True, default=None, index=True, help_text="The forum the message is about, if any"
+    )
     template = Varchar(length=80, help_text="templates/mail/<template>.txt and .html")
     language = Varchar(length=8, default="en")
     context = JSON(default="{}", help_text="What the template needs, as plain JSON")

@@ -62,7 +62,19 @@ async def book_session(forum: Forum, registration: Registration, session_id: int
     await seats.ensure(seats.session_key(session_id))
     try:
         async with transaction():
-            # The booking first: a second click hits the unique key before any seat moves.
+            # The guarding write first: the status as the database has it, not as the caller
+            # read it, with the registration's row held until commit. A cancel (which takes
+            # the same row, then drops the bookings) runs wholly before or after this.
+            still = (
+                await Registration.update({Registration.status: Registration.status})
+                .where(
+                    (Registration.id == registration.id) & (Registration.status == Status.CONFIRMED)
+                )
+                .returning(Registration.id)
+            )
+            if not still:
+                raise WrongStatus(_("Workshops can be booked once your registration is confirmed."))
+            # Then the booking: a second click hits the unique key before any seat moves.
             await Booking.insert(
                 Booking(registration=registration.id, session=session_id, created_at=time.now())
             )

@@ -230,7 +230,11 @@ async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str)
 
 
 async def mail_log(forum: Forum, *, limit: int = 100) -> list[dict]:
-    """The latest messages to this forum's registrants: what went out, what still waits."""
+    """The latest messages about this forum: what went out, what still waits.
+
+    Matched on the forum the message is about, never on the address: the same person may
+    be registered for other forums (other tenants), whose mail is not this organizer's.
+    """
     return await (
         Outbox.select(
             Outbox.id,
@@ -242,11 +246,7 @@ async def mail_log(forum: Forum, *, limit: int = 100) -> list[dict]:
             Outbox.created_at,
             Outbox.sent_at,
         )
-        .where(
-            Outbox.to.is_in(
-                Registration.select(Registration.email).where(Registration.forum == forum.id)
-            )
-        )
+        .where(Outbox.forum_id == forum.id)
         .order_by(Outbox.id, ascending=False)
         .limit(limit)
     )

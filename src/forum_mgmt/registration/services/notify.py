@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.mail import services as mail
+from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration.tables import Registration, Status
 
 
@@ -73,7 +76,23 @@ async def tell(
             "url": context["forum"]["url"],
         }
     await mail.enqueue(
-        registration.email, template, language=registration.language, context=context
+        registration.email,
+        template,
+        language=registration.language,
+        context=context,
+        forum_id=forum.id,
+    )
+
+
+async def sent_lately(
+    forum: Forum, registration: Registration, template: str, *, since: dt.datetime
+) -> bool:
+    """Whether this message about this forum was queued for the person's address since then."""
+    return await Outbox.exists().where(
+        (Outbox.forum_id == forum.id)
+        & (Outbox.to == registration.email)
+        & (Outbox.template == template)
+        & (Outbox.created_at >= since)
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ class SessionFull(DomainError):
 
 class AlreadyRegistered(Conflict):
     code = "already_registered"
+
+
+# A second sign-up with a known address re-sends the private link; anyone can ask, so at most
+# once per address and forum in this time, or the form would flood someone's inbox.
+RESEND_EVERY = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -173,9 +179,16 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
 
 
 async def _already_registered(forum: Forum, existing: Registration) -> None:
-    """Send the private link again to the address on file; tell the asker nothing more."""
+    """Send the private link again to the address on file, at most once per RESEND_EVERY;
+    tell the asker nothing more (the answer is the same whether mail went or not)."""
     async with transaction():
-        await notify.tell(forum, existing, "link")
+        # The guarding write first: it holds the registration's row until commit, so two
+        # resends at once queue here and the second sees the first one's outbox row.
+        await Registration.update({Registration.updated_at: Registration.updated_at}).where(
+            Registration.id == existing.id
+        )
+        if not await notify.sent_lately(forum, existing, "link", since=time.now() - RESEND_EVERY):
+            await notify.tell(forum, existing, "link")
     notify.deliver_soon()
     raise AlreadyRegistered(
         _(

@@ -4,8 +4,8 @@ Every seat is taken by one conditional `UPDATE counter SET taken = taken + 1 WHE
 AND taken < limit RETURNING`, inside the transaction that writes the registration: the row
 lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE) makes the check and the write one
 step, so a rush can never overbook. Locks are always taken in the same order (forum, then
-the category's pool, then workshops, then registrations) so that transactions never wait
-on each other in a circle.
+the category's pool, then the registration's row, then workshops) so that transactions never
+wait on each other in a circle.
 """
 
 from __future__ import annotations

@@ -35,29 +35,40 @@ async def _move(registration: Registration, frm: tuple[Status, ...], to: Status)
     return bool(rows)
 
 
+async def _drop_bookings(registration: Registration) -> None:
+    """Give back every workshop seat the person holds (in the caller's transaction)."""
+    dropped = (
+        await Booking.delete()
+        .where(Booking.registration == registration.id)
+        .returning(Booking.session)
+    )
+    for row in dropped:
+        await seats.release(seats.session_key(row["session"]))
+
+
 async def cancel(forum: Forum, registration: Registration, *, by: str) -> Registration:
-    """Cancel; a held seat goes at once to the first person in line who fits it."""
+    """Cancel; a held seat goes at once to the first person in line who fits it, and no
+    workshop seat stays with a registration that is not confirmed."""
     categories = await catalogue.ensure_categories(forum)
     async with transaction():
         await seats.lock(seats.forum_key(forum.id))
         if await _move(registration, (Status.CONFIRMED,), Status.CANCELLED):
             category = next(c for c in categories if c.id == registration.category)
             await seats.release_seat(forum, category, categories)
-            dropped = (
-                await Booking.delete()
-                .where(Booking.registration == registration.id)
-                .returning(Booking.session)
-            )
-            for row in dropped:
-                await seats.release(seats.session_key(row["session"]))
+            # Workshop seats before the promotion, so the next person can have them.
+            await _drop_bookings(registration)
             await notify.tell(forum, registration, "cancelled", extra={"by": by})
             await promote_next(forum, categories)
-        elif await _move(registration, (Status.WAITLISTED,), Status.CANCELLED):
-            await seats.leave_line(forum.id)
-            await notify.tell(forum, registration, "cancelled", extra={"by": by})
-        elif await _move(registration, (Status.PENDING,), Status.CANCELLED):
-            await notify.tell(forum, registration, "cancelled", extra={"by": by})
-        # else: already cancelled or rejected; cancelling twice changes nothing
+        else:
+            if await _move(registration, (Status.WAITLISTED,), Status.CANCELLED):
+                await seats.leave_line(forum.id)
+                await notify.tell(forum, registration, "cancelled", extra={"by": by})
+            elif await _move(registration, (Status.PENDING,), Status.CANCELLED):
+                await notify.tell(forum, registration, "cancelled", extra={"by": by})
+            # else: already cancelled or rejected; cancelling twice changes nothing more.
+            # Only a confirmed person books (book_session checks it in its transaction), so
+            # this finds nothing, unless a booking raced a cancel before that check existed.
+            await _drop_bookings(registration)
     notify.deliver_soon()
     return registration
 
@@ -103,7 +114,13 @@ async def _confirm(
 
 
 async def promote(forum: Forum, registration: Registration) -> Registration:
-    """The organizer moves this person from the waiting list to a free seat."""
+    """The organizer moves this person from the waiting list to a free seat.
+
+    Unlike `promote_next` (automatic, on a cancel), this ignores `seats.may_promote`: after
+    registration closes or the forum starts nobody moves up by themselves, but an organizer
+    giving a freed seat to someone in line by hand is a deliberate act and is allowed. The
+    seat must still be free: capacity and category quotas hold as always.
+    """
     categories = await catalogue.ensure_categories(forum)
     async with transaction():
         await seats.lock(seats.forum_key(forum.id))

@@ -1,0 +1,34 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Integer
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-12-02T07:27:24:760422"
+VERSION = "1.38.0"
+DESCRIPTION = "Outbox rows name the forum they are about"
+
+
+async def forwards():
+    manager = MigrationManager(migration_id=ID, app_name="mail", description=DESCRIPTION)
+
+    manager.add_column(
+        table_class_name="Outbox",
+        tablename="outbox",
+        column_name="forum_id",
+        db_column_name="forum_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
