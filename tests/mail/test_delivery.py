@@ -121,7 +121,7 @@ async def test_a_chinese_confirmation_carries_the_ticket_links_and_a_calendar(sm
         dt.date(2026, 12, 5),
         dt.date(2026, 12, 6),
     )
-    assert str(event["UID"]) == f"forum-{forum.id}@test-forum"
+    assert str(event["UID"]) == "forum-test-forum@forum-mgmt"
     assert str(event["URL"]) == f"{get_settings().base_url}/forums/test-forum"
 
 

@@ -66,7 +66,7 @@ async def tell(
         context["ticket"] = ticket_context(registration)
     if registration.status == Status.CONFIRMED and template != "cancelled":
         context["calendar"] = {
-            "uid": f"forum-{forum.id}@{forum.slug}",
+            "uid": f"forum-{forum.slug}@forum-mgmt",  # the slug moves with an export
             "summary": forum.name_local
             if registration.language == "zh-TW" and forum.name_local
             else forum.name,
