@@ -2,7 +2,8 @@
 
 A handler names the role it needs in its `opt` (`opt={"role": Role.ORGANIZER}`); with a
 `slug` in the path, the role must be held on that forum, and the forum is kept in
-`request.state.forum` for the handler.
+`request.state.forum` for the handler. Without a slug (creating a forum) the organizer
+role must be held on an organisation. Either way the guard refuses before the body is read.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ async def requires_role(connection: ASGIConnection, handler: BaseRouteHandler) -
     slug = connection.path_params.get("slug")
     if slug is not None:
         connection.state.forum = await services.forum_for(user, slug, Role(role))
+    elif not user.admin and not await services.organisations_for_new_forums(user):
+        raise PermissionDeniedException(_("You may not create forums."))
 
 
 def forum_of(connection: ASGIConnection) -> Forum:

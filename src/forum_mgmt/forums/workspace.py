@@ -61,12 +61,12 @@ class ForumWorkspace(Controller):
             context={"forums": forums, "can_create": bool(organisations), "section": "forums"},
         )
 
-    @get("/forums/new")
+    @get("/forums/new", opt=ORGANIZER)
     async def new(self, request: Request) -> Template:
         organisations = await services.organisations_for_new_forums(request.user)
         return _new_page(organisations, {"timezone": "Asia/Taipei", "waitlist": True}, {})
 
-    @post("/forums/new", status_code=HTTP_200_OK)
+    @post("/forums/new", opt=ORGANIZER, status_code=HTTP_200_OK)
     async def create(self, request: Request) -> Template | Redirect:
         form = dict(await request.form())
         organisations = await services.organisations_for_new_forums(request.user)
