@@ -25,6 +25,7 @@ from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
+from forum_mgmt.core.ids import ids_in_range
 from forum_mgmt.core.language import choose as choose_language
 from forum_mgmt.core.language import language_middleware
 from forum_mgmt.core.sessions import LazySessionConfig
@@ -208,6 +209,7 @@ def create_app() -> Litestar:
             DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"]),
             _csrf(settings),
         ],
+        guards=[ids_in_range],  # runs first: no handler sees an id the database would refuse
         stores={"sessions": get_store("sessions")},
         template_config=template_config(),
         exception_handlers={

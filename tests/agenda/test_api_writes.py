@@ -2,7 +2,15 @@
 
 from forum_mgmt.agenda.tables import AgendaSession, Room
 from forum_mgmt.forums.tables import Forum, Role
-from tests.factories import bearer, make_forum, make_user
+from tests.factories import (
+    bearer,
+    make_forum,
+    make_room,
+    make_session,
+    make_speaker,
+    make_track,
+    make_user,
+)
 
 
 async def _organizer(slug="tf"):
@@ -276,3 +284,81 @@ async def test_moving_a_workshop_with_more_bookings_than_seats_is_a_capacity_cla
     [clash] = moved.json()["conflicts"]
     assert clash["kind"] == "capacity"
     assert clash["message"] == "3 people have booked, but Small holds 2."
+
+
+SESSION = {
+    "title": "Talk",
+    "starts_at": "2026-12-05T11:00:00+08:00",
+    "ends_at": "2026-12-05T12:00:00+08:00",
+}
+
+
+async def test_ids_in_a_body_out_of_range_are_refused_naming_the_field(client):
+    _forum, auth = await _organizer()
+    session = (await client.post("/api/forums/tf/sessions", json=SESSION, headers=auth)).json()
+    for bad in (0, -1, 2**31, 99999999999999999999):
+        cases = {
+            "room_id": {"room_id": bad},
+            "track_id": {"track_id": bad},
+            "speaker_ids[0]": {"speaker_ids": [bad]},
+            "speakers[0].speaker_id": {"speakers": [{"speaker_id": bad}]},
+        }
+        for field, extra in cases.items():
+            added = await client.post(
+                "/api/forums/tf/sessions", json={**SESSION, **extra}, headers=auth
+            )
+            assert added.status_code == 400, (field, bad)
+            assert list(added.json()["fields"]) == [field]
+            patched = await client.patch(
+                f"/api/forums/tf/sessions/{session['id']}", json=extra, headers=auth
+            )
+            assert patched.status_code == 400, (field, bad)
+            assert list(patched.json()["fields"]) == [field]
+    assert await AgendaSession.count() == 1
+    assert (await AgendaSession.objects().first()).sequence == 0
+
+
+async def test_another_forums_room_track_speaker_and_session_are_refused(client):
+    _forum, auth = await _organizer()
+    other = await make_forum("other")
+    room = await make_room(other, "Secret Hall", capacity=5)
+    track = await make_track(other, "Secret Track")
+    speaker = await make_speaker(other, "Secret Speaker")
+    theirs = await make_session(other, "Secret Session", room=room, speakers=[speaker])
+    mine = (await client.post("/api/forums/tf/sessions", json=SESSION, headers=auth)).json()
+    cases = [
+        ({"room_id": room.id, "capacity": 50}, {"room_id": "No such room in this forum."}),
+        ({"track_id": track.id}, {"track_id": "No such track in this forum."}),
+        (
+            {"speaker_ids": [speaker.id]},
+            {"speakers": "Each speaker must be of this forum, and listed once."},
+        ),
+    ]
+    for extra, fields in cases:
+        for allow in (False, True):
+            body = {**extra, "allow_conflicts": allow}
+            added = await client.post(
+                "/api/forums/tf/sessions", json={**SESSION, **body}, headers=auth
+            )
+            patched = await client.patch(
+                f"/api/forums/tf/sessions/{mine['id']}", json=body, headers=auth
+            )
+            for response in (added, patched):
+                assert response.status_code == 422, (extra, response.text)
+                assert response.json()["fields"] == fields
+                assert "Secret" not in response.text
+    for response in (
+        await client.patch(
+            f"/api/forums/tf/sessions/{theirs.id}", json={"title": "Mine now"}, headers=auth
+        ),
+        await client.delete(f"/api/forums/tf/sessions/{theirs.id}", headers=auth),
+        await client.patch(f"/api/forums/tf/rooms/{room.id}", json={"capacity": 1}, headers=auth),
+    ):
+        assert response.status_code == 404
+        assert "Secret" not in response.text
+    assert await AgendaSession.count() == 2
+    row = await AgendaSession.objects().where(AgendaSession.id == theirs.id).first()
+    assert (row.title, row.sequence, row.cancelled_at) == ("Secret Session", 0, None)
+    assert (await Room.objects().where(Room.id == room.id).first()).capacity == 5
+    mine_now = await AgendaSession.objects().where(AgendaSession.id == mine["id"]).first()
+    assert (mine_now.room, mine_now.track, mine_now.sequence) == (None, None, 0)

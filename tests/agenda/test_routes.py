@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 from tests.factories import make_forum, make_room, make_session, make_speaker, make_track
+from tests.test_ids import BAD_IDS
 
 
 async def _agenda_forum():
@@ -124,17 +125,41 @@ async def test_unknown_or_malformed_ids_are_404_pages(client):
     _, _it = await _agenda_forum()
     other = await make_forum("other")
     foreign = await make_session(other, "Elsewhere")
-    for url in (
+    foreign_speaker = await make_speaker(other, "Someone Else")
+    urls = [
         "/forums/tf/sessions/999999",
-        "/forums/tf/sessions/abc",
         f"/forums/tf/sessions/{foreign.id}",
+        f"/forums/tf/sessions/{foreign.id}.ics",
         "/forums/tf/speakers/999999",
-        "/forums/tf/speakers/-1",
-    ):
+        f"/forums/tf/speakers/{foreign_speaker.id}",
+    ]
+    for bad in BAD_IDS:
+        urls += [
+            f"/forums/tf/sessions/{bad}",
+            f"/forums/tf/sessions/{bad}.ics",
+            f"/forums/tf/speakers/{bad}",
+        ]
+    for url in urls:
         page = await client.get(url)
-        assert page.status_code == 404, url
-        assert "<html" in page.text
-        assert "Traceback" not in page.text
+        assert (page.status_code, page.headers["content-type"]) == (
+            404,
+            "text/html; charset=utf-8",
+        ), url
+        assert "There is nothing" in page.text or "not on the agenda" in page.text, url
+        assert "Elsewhere" not in page.text and "Someone Else" not in page.text
+
+
+async def test_malformed_agenda_filters_are_ignored(client):
+    _, it = await _agenda_forum()
+    everything = _titles((await client.get("/forums/tf/agenda")).text)
+    assert len(everything) == 3
+    for bad in BAD_IDS:
+        for query in (f"room={bad}", f"track={bad}", f"room={bad}&track={bad}"):
+            page = await client.get(f"/forums/tf/agenda?{query}")
+            assert page.status_code == 200, query
+            assert _titles(page.text) == everything, query
+    side = await client.get(f"/forums/tf/agenda?room={it['side'].id}&track=%C2%B2")
+    assert [t.strip() for t in _titles(side.text)] == ["Side talk"]
 
 
 async def test_track_colours_come_from_a_stylesheet(client):

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from forum_mgmt.agenda import services
-from forum_mgmt.agenda.schemas import SessionIn, SessionSpeakerIn
+from forum_mgmt.agenda.schemas import SessionIn, SessionPatch, SessionSpeakerIn
 from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import NotFound
@@ -102,6 +102,43 @@ async def test_a_session_cannot_use_another_forums_room_or_speaker():
         await services.add_session(forum, data)
     assert set(err.value.fields) == {"room_id", "speakers"}
     assert await AgendaSession.count() == 0
+
+
+async def test_clashes_never_look_at_another_forums_room():
+    forum, other = await make_forum(), await make_forum("other")
+    foreign_room = await make_room(other, "Secret Hall", capacity=2)
+    own_room = await make_room(forum, "Hall", capacity=2)
+    start = time.at(DAY, dt.time(9), forum.timezone)
+    planned = {"starts_at": start, "ends_at": start + dt.timedelta(hours=1), "speaker_ids": []}
+    foreign = await services.find_clashes(
+        forum, room_id=foreign_room.id, capacity=50, booked=3, **planned
+    )
+    assert foreign == []
+    own = await services.find_clashes(forum, room_id=own_room.id, capacity=50, **planned)
+    assert own == [services.Clash("capacity", "50 places are planned, but Hall holds 2.", None)]
+
+
+async def test_the_preview_says_what_saving_would_refuse_then_the_clashes():
+    forum, other = await make_forum(), await make_forum("other")
+    foreign_room = await make_room(other, "Secret Hall")
+    hall = await make_room(forum, "Hall")
+    await make_session(forum, "Existing", room=hall, start="09:00", end="10:00")
+    start = time.at(DAY, dt.time(9, 30), forum.timezone)
+    hour = dt.timedelta(hours=1)
+    backwards = SessionPatch(starts_at=start, ends_at=start - hour, room_id=foreign_room.id)
+    assert await services.preview_session(forum, backwards) == [
+        services.Clash("invalid", "A session must end after it starts.", None),
+        services.Clash("invalid", "No such room in this forum.", None),
+    ]
+    clashing = SessionPatch(starts_at=start, ends_at=start + hour, room_id=hall.id)
+    [clash] = await services.preview_session(forum, clashing)
+    assert (clash.kind, clash.message) == (
+        "room",
+        "The room is already used by “Existing” at that time.",
+    )
+    theirs = await make_session(other, "Elsewhere")
+    with pytest.raises(NotFound):
+        await services.preview_session(forum, clashing, session_id=theirs.id)
 
 
 async def test_a_session_needs_times_with_an_offset_and_in_order():

@@ -216,6 +216,27 @@ async def test_malformed_bodies_are_refused(client):
     assert naive.status_code == 400
 
 
+async def test_ids_out_of_range_are_refused_naming_the_field(client):
+    forum = await open_forum()
+    _reg, code = await ticket(forum)
+    headers = await door(forum)
+    for bad in (0, -1, 2**31, 99999999999999999999):
+        by_id = await client.post(url(forum), json={"registration_id": bad}, headers=headers)
+        at_door = await client.post(
+            url(forum), json={"code": code, "session_id": bad}, headers=headers
+        )
+        synced = await client.post(
+            url(forum, "checkins/sync"),
+            json={"scans": [{"code": code, "session_id": bad}]},
+            headers=headers,
+        )
+        assert [r.status_code for r in (by_id, at_door, synced)] == [400, 400, 400], bad
+        assert list(by_id.json()["fields"]) == ["registration_id"]
+        assert list(at_door.json()["fields"]) == ["session_id"]
+        assert list(synced.json()["fields"]) == ["scans[0].session_id"]
+    assert await Checkin.count() == 0
+
+
 async def test_the_check_in_query_count_is_constant(client, count_queries):
     forum = await open_forum()
     people = [await ticket(forum, n) for n in range(1, 4)]

@@ -11,6 +11,7 @@ from forum_mgmt.agenda.schemas import SessionPatch
 from tests.conftest import sign_in
 from tests.exports.factories import export_forum
 from tests.factories import make_forum, make_room, make_track
+from tests.test_ids import BAD_IDS
 from tests.test_query_counts import _forum_with
 
 FEEDS = ["/forums/{slug}/agenda.ics", "/forums/{slug}/schedule.xml", "/forums/{slug}/schedule.json"]
@@ -103,6 +104,23 @@ async def test_filters_and_unknown_filters(client):
     assert "SUMMARY:Panel on partners" in by_room.text
     assert by_room.text.count("BEGIN:VEVENT") == 1
     assert (await client.get(f"/forums/tf/agenda.ics?track={foreign.id}")).status_code == 404
+    everything = await client.get("/forums/tf/agenda.ics")
+    assert everything.text.count("BEGIN:VEVENT") == 2
+    blank = await client.get("/forums/tf/agenda.ics?track=&room=")  # blank: no filter
+    assert blank.text.count("BEGIN:VEVENT") == 2
+
+
+async def test_a_feed_filter_that_is_no_id_names_nothing(client):
+    await export_forum()
+    for bad in BAD_IDS:
+        for name, message in (("room", "No such room"), ("track", "No such track")):
+            feed = await client.get(
+                f"/forums/tf/agenda.ics?{name}={bad}", headers={"accept": "application/json"}
+            )
+            assert feed.status_code == 404, (name, bad)
+            assert feed.json() == {"error": "not_found", "message": f"{message} in this forum."}
+        session = await client.get(f"/forums/tf/sessions/{bad}.ics")
+        assert session.status_code == 404, bad
 
 
 async def test_drafts_have_no_feeds(client):

@@ -85,6 +85,28 @@ async def test_bad_input_is_refused_with_the_field_and_writes_nothing(client, ch
     assert await Outbox.count() == 0
 
 
+@pytest.mark.parametrize("bad", [0, -1, 2**31, 99999999999999999999])
+async def test_session_ids_out_of_range_are_400_naming_the_field(client, bad):
+    forum = await make_forum()
+    workshop = await make_session(forum, "Lab", kind=SessionKind.WORKSHOP, capacity=5)
+    response = await client.post(API, json=body(1, session_ids=[workshop.id, bad]))
+    assert response.status_code == 400, response.text
+    assert list(response.json()["fields"]) == ["session_ids[1]"]
+    assert await Registration.count() == 0
+
+
+async def test_form_leaves_out_ticked_workshops_that_are_no_id(client):
+    forum = await make_forum()
+    workshop = await make_session(forum, "Lab", kind=SessionKind.WORKSHOP, capacity=5)
+    token = await csrf_token(client)
+    ticked = ["²", "99999999999999999999", "0", "-1", "abc", str(workshop.id)]
+    form = {**body(1), "consent": "on", "session_ids": ticked, "_csrf_token": token}
+    response = await client.post("/forums/test-forum/register", data=form)
+    assert response.status_code == 303
+    registration = await Registration.objects().first()
+    assert await services.my_session_ids(registration) == [workshop.id]
+
+
 @pytest.mark.parametrize(
     "payload",
     [{"name": "A"}, {"name": 5, "email": "a@b.org"}, {**body(1), "surprise": 1}, [1, 2]],

@@ -1,6 +1,7 @@
 """The workspace as an organizer uses it: forms, errors next to fields, the grid, the log."""
 
 import datetime as dt
+from urllib.parse import unquote
 
 from forum_mgmt.agenda.tables import AgendaChange, AgendaSession, Room
 from forum_mgmt.core import time
@@ -8,6 +9,7 @@ from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum, Role
 from tests.conftest import csrf_token, sign_in
 from tests.factories import DAY, make_forum, make_room, make_session, make_speaker, make_user
+from tests.test_ids import BAD_IDS
 
 
 async def _organizer(client, slug="tf"):
@@ -240,3 +242,102 @@ async def test_the_change_log_says_what_changed_when_and_by_whom(client):
     assert ["room", str(hall.id), str(side.id)] in rows[1]["details"]
     page = await client.get(f"/manage/forums/{forum.slug}/changes")
     assert "2026-12-05 10:00" in page.text and ">org<" in page.text
+
+
+def _session_form(token, **fields):
+    return {
+        "_csrf_token": token,
+        "title": "New",
+        "kind": "talk",
+        "language": "en",
+        "day": DAY.isoformat(),
+        "start": "09:30",
+        "end": "10:30",
+        "room_id": "",
+        "track_id": "",
+        "capacity": "",
+        "speaker_ids": [],
+        **fields,
+    }
+
+
+async def test_the_clash_preview_shows_nothing_of_another_forum(client):
+    from forum_mgmt.registration import services as registration
+    from tests.registration.helpers import person
+
+    forum, token = await _organizer(client)
+    other = await make_forum("other")
+    secret_room = await make_room(other, "Secret Hall", capacity=10)
+    secret = await make_session(
+        other, "Secret Session", kind="workshop", room=secret_room, capacity=3
+    )
+    small = await make_room(forum, "Small", capacity=2)
+    for n in range(3):
+        outcome = await registration.register(other, person(n))
+        await registration.book_session(other, outcome.registration, secret.id)
+    assert await registration.bookings_of(other, secret.id) == 3
+    assert await registration.bookings_of(forum, secret.id) == 0
+    check = f"/manage/forums/{forum.slug}/sessions/check"
+    foreign_room = await client.post(
+        check, data=_session_form(token, room_id=str(secret_room.id), capacity="50")
+    )
+    assert foreign_room.status_code == 200
+    assert '<li data-kind="invalid">No such room in this forum.</li>' in foreign_room.text
+    assert "Secret" not in foreign_room.text and "holds" not in foreign_room.text
+    foreign_session = await client.post(
+        check, data=_session_form(token, session_id=str(secret.id), room_id=str(small.id))
+    )
+    assert foreign_session.status_code == 404
+    assert "Secret" not in foreign_session.text and "booked" not in foreign_session.text
+
+
+async def test_the_clash_preview_flags_an_end_not_after_the_start(client):
+    forum, token = await _organizer(client)
+    check = f"/manage/forums/{forum.slug}/sessions/check"
+    for end in ("09:00", "09:30"):
+        preview = await client.post(check, data=_session_form(token, start="09:30", end=end))
+        assert preview.status_code == 200
+        assert '<li data-kind="invalid">A session must end after it starts.</li>' in preview.text
+    fine = await client.post(check, data=_session_form(token, start="09:30", end="10:00"))
+    assert "<li" not in fine.text
+
+
+async def test_malformed_ids_and_times_in_workspace_forms_are_4xx_or_left_out(client):
+    forum, token = await _organizer(client)
+    hall = await make_room(forum, "Hall")
+    talk = await make_session(forum, "Talk", room=hall)
+    new = f"/manage/forums/{forum.slug}/sessions/new"
+    for query in ("start=x", "start=25:00", "room=%C2%B2", "room=99999999999999999999"):
+        page = await client.get(f"{new}?{query}")
+        assert page.status_code == 200, query
+        assert 'value="09:00"' in page.text, query
+    slot = await client.get(f"{new}?room={hall.id}&start=14:00")
+    assert 'value="14:00"' in slot.text and 'value="14:45"' in slot.text
+    for bad in BAD_IDS:
+        bad = unquote(bad)
+        preview = await client.post(
+            f"/manage/forums/{forum.slug}/sessions/check",
+            data=_session_form(
+                token, session_id=bad, room_id=bad, track_id=bad, capacity=bad, speaker_ids=[bad]
+            ),
+        )
+        assert (preview.status_code, "<li" in preview.text) == (200, False), bad
+        for field in ("room_id", "track_id"):
+            saved = await client.post(new, data=_session_form(token, **{field: bad}))
+            assert saved.status_code == 422, (field, bad)
+            assert f'id="e-{field}"' in saved.text, (field, bad)
+        for session_id, room_id in ((bad, str(hall.id)), (str(talk.id), bad)):
+            moved = await client.post(
+                f"/manage/forums/{forum.slug}/agenda/move",
+                data={
+                    "_csrf_token": token,
+                    "session_id": session_id,
+                    "room_id": room_id,
+                    "day": DAY.isoformat(),
+                    "start": "14:00",
+                },
+            )
+            assert moved.status_code == 422, (session_id, room_id)
+            assert "Choose a session, a room and a start time" in moved.text
+    assert await AgendaSession.count() == 1
+    assert (await AgendaSession.objects().first()).sequence == 0

@@ -26,6 +26,7 @@ from forum_mgmt.agenda.schemas import (
 from forum_mgmt.core import i18n, time
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
+from forum_mgmt.core.ids import parse_id
 from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.forums.services import get_public_forum
@@ -34,10 +35,6 @@ from forum_mgmt.registration import services as registration_services
 
 def stylesheet(css: str) -> Response[str]:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=60"})
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 async def _ticket_star(request: Request, forum, session_id: int) -> dict | None:
@@ -68,7 +65,7 @@ class AgendaPages(Controller):
         language: FromQuery[str | None] = None,
     ) -> Template | Response[bytes]:
         forum = await get_public_forum(slug, viewer=request.user)
-        room_id, track_id = _int_or_none(room), _int_or_none(track)
+        room_id, track_id = parse_id(room), parse_id(track)  # a malformed filter is no filter
         chosen = {"room": room_id, "track": track_id, "language": language or ""}
 
         async def listing() -> str:
@@ -119,13 +116,14 @@ class AgendaPages(Controller):
         self, request: Request, slug: FromPath[str], ref: FromPath[str]
     ) -> Template | Response[bytes]:
         number, dot, extension = ref.partition(".")
-        if not number.isdigit() or (dot and extension != "ics"):
+        session_id = parse_id(number)
+        if session_id is None or (dot and extension != "ics"):
             raise NotFound(_("This session is not on the agenda."))
         forum = await get_public_forum(slug, viewer=request.user)
         if extension == "ics":
-            rendered = await export_services.session_calendar(forum, int(number))
+            rendered = await export_services.session_calendar(forum, session_id)
             return export_services.respond(rendered, request.headers)
-        view = await services.get_session(forum, int(number))
+        view = await services.get_session(forum, session_id)
         links = export_services.calendar_links(forum, view)
         star = await _ticket_star(request, forum, view.id)
         return Template(
@@ -259,7 +257,7 @@ class AgendaAPI(Controller):
             item_id,
             data,
             by=request.user,
-            booked=await registration_services.bookings_of(item_id),
+            booked=await registration_services.bookings_of(forum, item_id),
         )
         return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)
 

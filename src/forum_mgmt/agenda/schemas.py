@@ -7,6 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from forum_mgmt.agenda.tables import Room, SessionKind, Speaker, SpeakerRole, Track
+from forum_mgmt.core.ids import Id
 from forum_mgmt.core.time import local
 from forum_mgmt.forums.schemas import Long, Name, Short
 
@@ -45,7 +46,7 @@ class SpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class SessionSpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
-    speaker_id: int
+    speaker_id: Id
     role: SpeakerRole = SpeakerRole.SPEAKER
 
 
@@ -58,10 +59,10 @@ class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     abstract_local: Long = ""
     kind: SessionKind = SessionKind.TALK
     language: Language = "en"
-    room_id: int | None = None
-    track_id: int | None = None
+    room_id: Id | None = None
+    track_id: Id | None = None
     capacity: Count | None = None
-    speaker_ids: list[int] = []
+    speaker_ids: list[Id] = []
     speakers: list[SessionSpeakerIn] = []  # with roles; wins over speaker_ids
     allow_conflicts: bool = False
 
@@ -101,10 +102,10 @@ class SessionPatch(msgspec.Struct, forbid_unknown_fields=True):
     language: Language | UnsetType = UNSET
     starts_at: dt.datetime | UnsetType = UNSET
     ends_at: dt.datetime | UnsetType = UNSET
-    room_id: int | UnsetType | None = UNSET
-    track_id: int | UnsetType | None = UNSET
+    room_id: Id | UnsetType | None = UNSET
+    track_id: Id | UnsetType | None = UNSET
     capacity: Count | UnsetType | None = UNSET
-    speaker_ids: list[int] | UnsetType = UNSET
+    speaker_ids: list[Id] | UnsetType = UNSET
     speakers: list[SessionSpeakerIn] | UnsetType = UNSET
     allow_conflicts: bool = False
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from forum_mgmt.core.ids import Id
+
 Gate = Annotated[str, msgspec.Meta(max_length=64)]
 Nonce = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]
@@ -16,9 +18,9 @@ class ScanIn(msgspec.Struct, forbid_unknown_fields=True):
     """A scanned code, or a registration found by name (manual check-in)."""
 
     code: Annotated[str, msgspec.Meta(max_length=512)] | None = None
-    registration_id: int | None = None
+    registration_id: Id | None = None
     gate: Gate = ""
-    session_id: int | None = None
+    session_id: Id | None = None
     nonce: Nonce | None = None
     scanned_at: Instant | None = None
 

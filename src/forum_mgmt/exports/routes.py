@@ -10,12 +10,15 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
+from forum_mgmt.core.i18n import _
+from forum_mgmt.core.ids import require_id
 from forum_mgmt.exports import services
 from forum_mgmt.forums.services import get_public_forum
 
 
-def _id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _chosen(value: str | None, missing: str) -> int | None:
+    """A feed's track or room: blank is all of them; text that is no id names none (404)."""
+    return require_id(value, missing) if value else None
 
 
 class ExportRoutes(Controller):
@@ -31,7 +34,11 @@ class ExportRoutes(Controller):
         room: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         forum = await get_public_forum(slug)
-        rendered = await services.agenda_calendar(forum, track=_id(track), room=_id(room))
+        rendered = await services.agenda_calendar(
+            forum,
+            track=_chosen(track, _("No such track in this forum.")),
+            room=_chosen(room, _("No such room in this forum.")),
+        )
         return services.respond(rendered, request.headers)
 
     @get("/schedule.xml", name="schedule_xml")

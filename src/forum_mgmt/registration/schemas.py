@@ -6,6 +6,8 @@ import datetime as dt
 
 import msgspec
 
+from forum_mgmt.core.ids import Id
+
 # Lengths and formats are checked by the services (all fields at once, each error next
 # to its field); the Structs fix the shape and refuse what is not even the right type.
 
@@ -30,7 +32,7 @@ class RegistrationIn(DetailsIn, kw_only=True, forbid_unknown_fields=True):
     email: str
     category: str = "attendee"
     consent: bool = False
-    session_ids: list[int] = msgspec.field(default_factory=list)
+    session_ids: list[Id] = msgspec.field(default_factory=list)
 
 
 class RegistrationCreated(msgspec.Struct, omit_defaults=True):

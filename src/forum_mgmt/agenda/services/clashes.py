@@ -21,7 +21,7 @@ from forum_mgmt.forums.tables import Forum
 
 @dataclass(frozen=True)
 class Clash:
-    kind: str  # room | speaker | outside_forum | capacity
+    kind: str  # room | speaker | outside_forum | capacity; invalid (only in a preview)
     message: str
     session_id: int | None  # the other session, when there is one
 
@@ -96,7 +96,11 @@ async def find_clashes(
             )
     wanted = max(capacity or 0, booked)
     if room_id is not None and wanted:
-        room = await Room.select(Room.capacity, Room.name).where(Room.id == room_id).first()
+        room = (
+            await Room.select(Room.capacity, Room.name)
+            .where((Room.id == room_id) & (Room.forum == forum.id))
+            .first()
+        )
         if room and room["capacity"] and wanted > room["capacity"]:
             text = (
                 _("%(wanted)d people have booked, but %(room)s holds %(seats)d.")

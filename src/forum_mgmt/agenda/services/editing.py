@@ -22,7 +22,7 @@ from forum_mgmt.agenda.schemas import (
     TrackIn,
     TrackPatch,
 )
-from forum_mgmt.agenda.services.clashes import AgendaClash, find_clashes
+from forum_mgmt.agenda.services.clashes import AgendaClash, Clash, find_clashes
 from forum_mgmt.agenda.tables import (
     AgendaChange,
     AgendaSession,
@@ -275,6 +275,33 @@ async def update_session(
             details.append(["speakers", "", ", ".join(r["name"] for r in names)])
         await _log(forum, session, by, "changed", details)
     return session
+
+
+async def preview_session(
+    forum: Forum, data: SessionPatch, *, session_id: int | None = None, booked: int = 0
+) -> list[Clash]:
+    """What saving the session form would answer, as a list shown while the organizer types:
+    the fields it refuses (an end before the start, another forum's room), else the clashes."""
+    if session_id is not None:
+        await _get_live_session(forum, session_id)
+    fields = _set_fields(data)
+    starts_at, ends_at = fields["starts_at"], fields["ends_at"]
+    room_id = fields.get("room_id")
+    speakers = _speaker_list(fields.get("speakers", []), fields.get("speaker_ids", []))
+    try:
+        await _check_session(forum, starts_at, ends_at, room_id, fields.get("track_id"), speakers)
+    except InvalidSession as refused:
+        return [Clash("invalid", message, None) for message in refused.fields.values()]
+    return await find_clashes(
+        forum,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room_id=room_id,
+        speaker_ids=[sid for sid, _role in speakers],
+        capacity=fields.get("capacity"),
+        session_id=session_id,
+        booked=booked,
+    )
 
 
 async def remove_session(

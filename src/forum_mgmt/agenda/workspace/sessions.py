@@ -21,6 +21,7 @@ from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import InvalidForm, field_error
 from forum_mgmt.core.i18n import N_, _
+from forum_mgmt.core.ids import parse_id
 from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Forum, Role
@@ -67,9 +68,13 @@ def session_form(form: dict[str, Any], forum: Forum) -> dict[str, Any]:
         )
     data["starts_at"] = time.parse_local(f"{day}T{start}", forum.timezone).isoformat()
     data["ends_at"] = time.parse_local(f"{day}T{end}", forum.timezone).isoformat()
-    data["speaker_ids"] = [int(v) for v in form.get("speaker_ids", []) if str(v).isdigit()]
+    data["speaker_ids"] = [sid for v in form.get("speaker_ids", []) if (sid := parse_id(v))]
     data["allow_conflicts"] = form.get("allow_conflicts") in ("on", "true", "1")
     return data
+
+
+# What the live preview checks (the rest of the form is checked when it is saved).
+PREVIEWED = ("starts_at", "ends_at", "room_id", "track_id", "capacity", "speaker_ids")
 
 
 def session_values(view: services.SessionView, tz: str) -> dict[str, Any]:
@@ -122,23 +127,27 @@ class SessionPages(Controller):
         self,
         request: Request,
         slug: FromPath[str],
-        room: FromQuery[int | None] = None,
+        room: FromQuery[str | None] = None,
         day: FromQuery[str | None] = None,
         start: FromQuery[str | None] = None,
     ) -> Template:
+        """The empty form; the grid's free slot fills in room, day and start (a wrong one
+        is left out)."""
         forum = forum_of(request)
         values = {
-            "room_id": room,
+            "room_id": parse_id(room),
             "day": day or forum.starts_on.isoformat(),
-            "start": start or "09:00",
+            "start": "09:00",
             "kind": "talk",
             "language": "en",
         }
-        if start:
-            values["end"] = (
-                dt.datetime.combine(forum.starts_on, dt.time.fromisoformat(start))
-                + dt.timedelta(minutes=45)
-            ).strftime("%H:%M")
+        try:
+            clock = dt.time.fromisoformat(start or "")
+        except ValueError:
+            pass
+        else:
+            end = dt.datetime.combine(forum.starts_on, clock) + dt.timedelta(minutes=45)
+            values.update(start=clock.strftime("%H:%M"), end=end.strftime("%H:%M"))
         return await _session_page(forum, None, values, {}, [])
 
     @post("/sessions/new", status_code=HTTP_200_OK)
@@ -170,7 +179,7 @@ class SessionPages(Controller):
                 session_id,
                 data,
                 by=request.user,
-                booked=await registration_services.bookings_of(session_id),
+                booked=await registration_services.bookings_of(forum, session_id),
             )
 
         return await _submit(forum, session_id, await _form_multi(request), SessionPatch, write)
@@ -187,24 +196,19 @@ class SessionPages(Controller):
         """The clashes a session form would cause, shown while the organizer types (htmx)."""
         forum = forum_of(request)
         form = await _form_multi(request)
-        clashes: list = []
-        existing = int(form["session_id"]) if str(form.get("session_id") or "").isdigit() else None
+        existing = parse_id(form.get("session_id"))
         try:
-            data = session_form(form, forum)
-            clashes = await services.find_clashes(
-                forum,
-                starts_at=dt.datetime.fromisoformat(data["starts_at"]),
-                ends_at=dt.datetime.fromisoformat(data["ends_at"]),
-                room_id=int(data["room_id"]) if str(data.get("room_id") or "").isdigit() else None,
-                speaker_ids=data["speaker_ids"],
-                capacity=int(data["capacity"])
-                if str(data.get("capacity") or "").isdigit()
-                else None,
-                session_id=existing,
-                booked=await registration_services.bookings_of(existing) if existing else 0,
+            typed = session_form(form, forum)
+            data = msgspec.convert(
+                {k: typed[k] for k in PREVIEWED if k in typed}, SessionPatch, strict=False
             )
-        except DomainError:
-            clashes = []
+        except (InvalidForm, msgspec.ValidationError):
+            clashes = []  # a time or number still being typed: saving names the field
+        else:
+            booked = await registration_services.bookings_of(forum, existing) if existing else 0
+            clashes = await services.preview_session(
+                forum, data, session_id=existing, booked=booked
+            )
         return Template("manage/_clashes.html", context={"clashes": clashes})
 
     @get("/changes")
@@ -237,22 +241,23 @@ class SessionPages(Controller):
         form = dict(await request.form())
         day = str(form.get("day") or "")
         try:
-            session_id = int(form["session_id"])
+            session_id, room = parse_id(form.get("session_id")), form.get("room_id")
+            if session_id is None or (room and parse_id(room) is None):
+                raise ValueError(session_id)
             view = await services.get_session(forum, session_id)
             start = time.parse_local(f"{day}T{form.get('start')}", forum.timezone)
             length = view.session.ends_at - view.session.starts_at
-            room = form.get("room_id")
             await services.update_session(
                 forum,
                 session_id,
                 SessionPatch(
                     starts_at=start,
                     ends_at=start + length,
-                    room_id=int(room) if room and str(room).isdigit() else None,
+                    room_id=parse_id(room),
                     allow_conflicts=form.get("allow_conflicts") in ("on", "true", "1"),
                 ),
                 by=request.user,
-                booked=await registration_services.bookings_of(session_id),
+                booked=await registration_services.bookings_of(forum, session_id),
             )
         except AgendaClash as clash:
             return await _grid_page(request, forum, day, clash.clashes, form, 409)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar.datastructures import FormMultiDict
 
+from forum_mgmt.core.ids import parse_id
 from forum_mgmt.registration.schemas import DetailsIn, RegistrationIn
 
 TEXT = (
@@ -21,6 +22,11 @@ TEXT = (
 CHECKED = ("on", "true", "1", "yes")
 
 
+def _session_ids(form: FormMultiDict) -> list[int]:
+    """The workshops ticked; a value that is no id names no workshop (only a forged form)."""
+    return sorted({sid for v in form.getall("session_ids", []) if (sid := parse_id(v))})
+
+
 def _answers(form: FormMultiDict) -> dict[str, str]:
     return {k.removeprefix("answers."): v for k, v in form.items() if k.startswith("answers.")}
 
@@ -30,7 +36,7 @@ def registration_in(form: FormMultiDict) -> RegistrationIn:
     data["category"] = data["category"] or "attendee"
     data["consent"] = form.get("consent") in CHECKED
     data["public_listing"] = form.get("public_listing") in CHECKED
-    data["session_ids"] = sorted({int(v) for v in form.getall("session_ids", []) if v.isdigit()})
+    data["session_ids"] = _session_ids(form)
     data["answers"] = _answers(form)
     return msgspec.convert(data, RegistrationIn)
 
@@ -47,6 +53,6 @@ def typed(form: FormMultiDict) -> dict:
     values: dict = {k: form.get(k) or "" for k in TEXT}
     values["consent"] = form.get("consent") in CHECKED
     values["public_listing"] = form.get("public_listing") in CHECKED
-    values["session_ids"] = [int(v) for v in form.getall("session_ids", []) if v.isdigit()]
+    values["session_ids"] = _session_ids(form)
     values["answers"] = _answers(form)
     return values

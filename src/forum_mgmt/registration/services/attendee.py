@@ -133,6 +133,8 @@ async def unstar(registration: Registration, session_id: int) -> None:
     await Star.delete().where((Star.registration == registration.id) & (Star.session == session_id))
 
 
-async def bookings_of(session_id: int) -> int:
-    """How many people hold a seat in this session (for the agenda's capacity clash)."""
-    return await Booking.count().where(Booking.session == session_id)
+async def bookings_of(forum: Forum, session_id: int) -> int:
+    """How many people hold a seat in this session of this forum (for the capacity clash)."""
+    return await Booking.count().where(
+        (Booking.session == session_id) & (Booking.session.forum == forum.id)
+    )
