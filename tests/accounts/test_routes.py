@@ -1,5 +1,26 @@
+import asyncio
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from forum_mgmt.core.stores import get_store
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_forum, make_user
+
+TO_SIGN_IN = "/login?next=%2Fmanage"
+
+
+@asynccontextmanager
+async def browser(app, *, session: str | None = None, address: str = "127.0.0.1"):
+    """Another browser (at another address), holding only this session cookie."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 123)),
+        base_url="http://test",
+        headers={"accept": "text/html"},
+        cookies={"session": session} if session else None,
+    ) as other:
+        yield other
 
 
 async def test_sign_in_form_starts_a_session_and_sign_out_ends_it(client):
@@ -40,20 +61,128 @@ async def test_sign_in_without_csrf_token_is_refused(client):
     assert response.status_code == 403
 
 
+HOSTILE_NEXT = [
+    "https://evil.example",
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "/\x00/evil.example",
+    "/\x7f/evil.example",
+    "/\u3000/evil.example",
+    "/\u200b/evil.example",
+    "javascript:alert(1)",
+    "http:/evil.example",
+    "evil.example",
+    "",
+]
+
+
 async def test_next_only_goes_to_this_site(client):
     await make_user("alice")
     token = await csrf_token(client)
     for target, expected in (
         ("/manage/tokens", "/manage/tokens"),
-        ("https://evil.example", "/manage"),
-        ("//evil.example", "/manage"),
+        ("/checkin/test-forum?lang=zh-TW", "/checkin/test-forum?lang=zh-TW"),
+        *((hostile, "/manage") for hostile in HOSTILE_NEXT),
     ):
         client.cookies.delete("session")
         response = await client.post(
             "/login",
             data={"username": "alice", "password": PASSWORD, "next": target, "_csrf_token": token},
         )
-        assert response.headers["location"] == expected
+        assert (response.status_code, response.headers["location"]) == (303, expected), target
+
+
+async def test_the_sign_in_form_keeps_only_a_safe_next(client):
+    page = await client.get("/login", params={"next": "/\t/evil.example"})
+    assert '<input type="hidden" name="next" value="/manage">' in page.text
+    page = await client.get("/login", params={"next": "/manage/tokens"})
+    assert '<input type="hidden" name="next" value="/manage/tokens">' in page.text
+
+
+async def test_sign_in_replaces_a_session_id_planted_before(app, client):
+    await make_user("alice")
+    planted = "a" * 64  # set by someone else, who now waits for it to be signed in
+    client.cookies.set("session", planted, domain="test.local")
+    assert (await sign_in(client, "alice")).status_code == 303
+    issued = client.cookies["session"]
+    assert issued != planted and len(issued) == 64
+    assert (await client.get("/manage")).status_code == 200
+    async with browser(app, session=planted) as planter:
+        response = await planter.get("/manage")
+    assert (response.status_code, response.headers["location"]) == (303, TO_SIGN_IN)
+
+
+async def test_each_sign_in_gets_a_new_id_and_deletes_the_old_session(app, client):
+    await make_user("mallory")
+    await make_user("alice")
+    await sign_in(client, "mallory")
+    first = client.cookies["session"]
+    await sign_in(client, "alice")
+    second = client.cookies["session"]
+    assert second != first
+    assert await get_store("sessions").get(first) is None
+    async with browser(app, session=first) as old:
+        response = await old.get("/manage")
+    assert (response.status_code, response.headers["location"]) == (303, TO_SIGN_IN)
+    async with browser(app, session=second) as current:
+        assert (await current.get("/manage")).status_code == 200
+
+
+async def test_sign_out_deletes_the_session(app, client):
+    await make_user("alice")
+    await sign_in(client, "alice")
+    signed_in = client.cookies["session"]
+    out = await client.post("/logout", data={"_csrf_token": await csrf_token(client)})
+    assert out.status_code == 303
+    assert client.cookies["session"] == "null"  # what Litestar sends to end a session
+    assert await get_store("sessions").get(signed_in) is None
+    async with browser(app, session=signed_in) as old:
+        response = await old.get("/manage")
+    assert (response.status_code, response.headers["location"]) == (303, TO_SIGN_IN)
+
+
+async def test_twenty_parallel_guesses_get_five_tries_then_429(app, client):
+    await make_user("alice")
+    token = await csrf_token(client)
+
+    async def guess(i: int) -> httpx.Response:
+        data = {"username": "alice", "password": f"wrong-{i:02d}", "_csrf_token": token}
+        return await client.post("/login", data=data)
+
+    responses = await asyncio.gather(*(guess(i) for i in range(20)))
+    assert sorted(r.status_code for r in responses) == [401] * 5 + [429] * 15
+    for response in responses:
+        message = (
+            "The username or password is wrong."
+            if response.status_code == 401
+            else "Too many failed sign-ins. Please wait 15 minutes and try again."
+        )
+        assert message in response.text
+    assert (await sign_in(client, "alice")).status_code == 429
+    # the account is locked, not only this address
+    async with browser(app, address="10.0.0.7") as elsewhere:
+        assert (await sign_in(elsewhere, "alice")).status_code == 429
+
+
+@pytest.mark.parametrize("wrong", [4, 5])
+async def test_a_success_neither_counts_nor_clears_the_addresses_failures(app, client, wrong):
+    await make_user("alice")
+    await make_user("bob")
+    for i in range(wrong):
+        assert (await sign_in(client, f"guess{i}", "wrong-pass")).status_code == 401
+    bob = await sign_in(client, "bob")
+    assert bob.status_code == (303 if wrong < 5 else 429)
+    # one more failure from this address and it is refused, whatever the account
+    if wrong < 5:
+        assert (await sign_in(client, "alice", "wrong-pass")).status_code == 401
+    assert (await sign_in(client, "alice")).status_code == 429
 
 
 async def test_tokens_page_creates_shows_once_and_revokes(client):

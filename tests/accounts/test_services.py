@@ -62,3 +62,16 @@ async def test_a_generated_password_is_returned_and_works():
     _user, password = await services.create_user("dora")
     assert len(password) >= 12
     assert (await services.authenticate("dora", password, address="x")).username == "dora"
+
+
+async def test_the_right_password_clears_the_accounts_failures():
+    await make_user("alice")
+    for i in range(services.MAX_FAILURES - 1):
+        with pytest.raises(services.InvalidCredentials):
+            await services.authenticate("alice", "wrong-password", address=f"10.0.1.{i}")
+    await services.authenticate("alice", PASSWORD, address="10.0.2.1")
+    for i in range(services.MAX_FAILURES):
+        with pytest.raises(services.InvalidCredentials):
+            await services.authenticate("alice", "wrong-password", address=f"10.0.3.{i}")
+    with pytest.raises(services.TooManyAttempts):
+        await services.authenticate("alice", PASSWORD, address="10.0.4.1")

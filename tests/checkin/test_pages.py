@@ -4,9 +4,13 @@ import json
 
 from lxml import html
 
-from forum_mgmt.forums.tables import Role
-from tests.conftest import sign_in
-from tests.factories import make_forum, make_session, make_user
+from forum_mgmt.accounts import services as accounts
+from forum_mgmt.accounts.tables import ApiToken
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.tables import Forum, Role
+from tests.checkin.helpers import open_forum
+from tests.conftest import csrf_token, sign_in
+from tests.factories import bearer, make_forum, make_session, make_user
 
 
 async def test_anonymous_is_sent_to_sign_in(client):
@@ -90,3 +94,108 @@ async def test_a_device_link_of_someone_without_rights_here_is_refused(client):
     response = await client.get(f"/checkin/test-forum/device?token={token}")
     assert response.status_code == 403
     assert (await client.get("/checkin/test-forum")).status_code == 303
+
+
+async def _open_device_link(client, token: str, slug: str = "test-forum") -> None:
+    response = await client.get(f"/checkin/{slug}/device?token={token}")
+    assert (response.status_code, response.headers["location"]) == (303, f"/checkin/{slug}")
+
+
+async def _scan(client, slug: str = "test-forum"):
+    headers = {"x-csrftoken": await csrf_token(client), "accept": "application/json"}
+    return await client.post(
+        f"/api/forums/{slug}/checkins", json={"code": "NOT-A-TICKET", "gate": "A"}, headers=headers
+    )
+
+
+def _sent_to_sign_in(response, path: str) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith(
+        f"/login?next={path.replace('/', '%2F')}"
+    )
+
+
+async def test_a_device_link_of_an_organizer_only_checks_people_in(client):
+    await open_forum("test-forum")
+    _user, token = await make_user(
+        "boss", role=Role.ORGANIZER, forum=await forums.get_forum("test-forum")
+    )
+    # the token itself may do everything the organizer may
+    assert (
+        await client.get("/api/forums/test-forum/registrations", headers=bearer(token))
+    ).status_code == 200
+    await _open_device_link(client, token)
+    assert (await client.get("/checkin/test-forum")).status_code == 200
+    scan = await _scan(client)
+    assert (scan.status_code, scan.json()["result"]) == (200, "unknown")
+    assert (await client.get("/api/forums/test-forum/checkin-data")).status_code == 200
+    for path in (
+        "/manage",
+        "/manage/tokens",
+        "/manage/forums/test-forum",
+        "/manage/forums/test-forum/registrations",
+        "/manage/forums/test-forum/checkin-dashboard",
+    ):
+        assert _sent_to_sign_in(await client.get(path), path), path
+    api = await client.get(
+        "/api/forums/test-forum/registrations", headers={"accept": "application/json"}
+    )
+    assert (api.status_code, api.json()["error"]) == (401, "unauthorized")
+    room = await client.post(
+        "/api/forums/test-forum/rooms",
+        json={"name": "Hall"},
+        headers={"x-csrftoken": await csrf_token(client)},
+    )
+    assert room.status_code == 401
+
+
+async def test_a_device_link_does_not_scan_at_another_forum(client):
+    forum = await open_forum("test-forum")
+    other = await open_forum("other-forum")
+    user, token = await make_user("door", role=Role.STAFF, forum=forum)
+    await forums.grant(other, user, Role.STAFF)
+    await _open_device_link(client, token)
+    assert (await _scan(client)).status_code == 200
+    assert _sent_to_sign_in(await client.get("/checkin/other-forum"), "/checkin/other-forum")
+    assert (await _scan(client, "other-forum")).status_code == 401
+    # with a second link, this browser becomes the other forum's scanner instead
+    await _open_device_link(client, token, "other-forum")
+    assert (await _scan(client, "other-forum")).status_code == 200
+    assert (await _scan(client)).status_code == 401
+
+
+async def test_a_device_stops_when_its_token_is_revoked(client):
+    forum = await open_forum("test-forum")
+    user, token = await make_user("door", role=Role.STAFF, forum=forum)
+    await _open_device_link(client, token)
+    assert (await client.get("/checkin/test-forum")).status_code == 200
+    row = await ApiToken.objects().where(ApiToken.user == user.id).first()
+    await accounts.revoke_token(user, row.id)  # clears this worker's memory of tokens
+    assert _sent_to_sign_in(await client.get("/checkin/test-forum"), "/checkin/test-forum")
+    assert (await _scan(client)).status_code == 401
+
+
+async def test_a_device_link_replaces_the_browsers_session(client):
+    forum = await open_forum("test-forum")
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    _door, token = await make_user("door", role=Role.STAFF, forum=forum)
+    await sign_in(client, "org")
+    signed_in = client.cookies["session"]
+    await _open_device_link(client, token)
+    assert client.cookies["session"] != signed_in
+    assert _sent_to_sign_in(await client.get("/manage"), "/manage")
+    client.cookies.set("session", signed_in, domain="test.local")
+    assert _sent_to_sign_in(await client.get("/manage"), "/manage")
+
+
+async def test_a_device_keeps_to_its_forum_even_when_another_takes_the_slug(client):
+    first = await open_forum("test-forum")
+    user, token = await make_user("door", role=Role.STAFF, forum=first)
+    await _open_device_link(client, token)
+    await Forum.update({Forum.slug: "renamed"}).where(Forum.id == first.id)
+    second = await open_forum("test-forum")
+    await forums.grant(second, user, Role.STAFF)
+    page = await client.get("/checkin/test-forum")
+    assert page.status_code == 403
+    assert "A check-in device may only check people in at its forum." in page.text
+    scan = await _scan(client)
+    assert (scan.status_code, scan.json()["error"]) == (403, "forbidden")

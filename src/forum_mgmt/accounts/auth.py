@@ -1,6 +1,14 @@
-"""Who is asking: a bearer token (scripts, scanners) or the signed-in session (browsers)."""
+"""Who is asking: a bearer token (scripts, scanners) or the signed-in session (browsers).
+
+A session opened by a device link is a scanner's: it stands for the token's owner only on
+the check-in pages and check-in API of its one forum, and only while the token is valid.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
@@ -11,7 +19,46 @@ from forum_mgmt.accounts import services
 from forum_mgmt.core.i18n import _
 
 SESSION_KEY = "user_id"
+DEVICE_KEY = "device"
 SESSION_COOKIE = "session"
+
+
+@dataclass(frozen=True)
+class DeviceScope:
+    """`request.auth` for a device link's session: what the scanner may reach."""
+
+    forum_id: int
+    slug: str
+    token_digest: str
+
+    def session(self, user_id: int) -> dict[str, Any]:
+        """The session data of a device signed in by the token."""
+        return {
+            SESSION_KEY: user_id,
+            DEVICE_KEY: {
+                "scope": "checkin",
+                "forum": self.forum_id,
+                "slug": self.slug,
+                "token": self.token_digest,
+            },
+        }
+
+    @classmethod
+    def of(cls, data: Any) -> DeviceScope | None:
+        try:
+            if data["scope"] == "checkin":
+                return cls(int(data["forum"]), str(data["slug"]), str(data["token"]))
+        except (TypeError, KeyError, ValueError):
+            pass
+        return None
+
+    def covers(self, path: str) -> bool:
+        """The scanner page and the check-in API of this forum (checkins, checkin-data, ...)."""
+        slug = re.escape(self.slug)
+        return (
+            re.fullmatch(rf"/checkin/{slug}(/.*)?|/api/forums/{slug}/checkin[-s].*", path)
+            is not None
+        )
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
@@ -29,9 +76,27 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             if user is None:
                 raise NotAuthorizedException(_("The API token is missing, wrong or revoked."))
             return AuthenticationResult(user=user, auth="token")
-        user_id = connection.scope.get("session", {}).get(SESSION_KEY)
-        user = await services.get_user(user_id) if isinstance(user_id, int) else None
+        session = connection.scope.get("session") or {}
+        user_id = session.get(SESSION_KEY)
+        if not isinstance(user_id, int):
+            return AuthenticationResult(user=None, auth=None)
+        if DEVICE_KEY in session:
+            return await _device(connection, user_id, DeviceScope.of(session[DEVICE_KEY]))
+        user = await services.get_user(user_id)
         return AuthenticationResult(user=user, auth="session" if user else None)
+
+
+async def _device(
+    connection: ASGIConnection, user_id: int, scope: DeviceScope | None
+) -> AuthenticationResult:
+    """A device session is anonymous elsewhere, and everywhere once its token is revoked
+    (each worker remembers a token for a few seconds: services.TOKEN_TTL)."""
+    if scope is None or not scope.covers(connection.scope["path"]):
+        return AuthenticationResult(user=None, auth=None)
+    user = await services.user_for_digest(scope.token_digest)
+    if user is None or user.id != user_id:
+        return AuthenticationResult(user=None, auth=None)
+    return AuthenticationResult(user=user, auth=scope)
 
 
 def csrf_only_with_cookies(csrf_app: ASGIApp, plain_app: ASGIApp) -> ASGIApp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -10,19 +12,30 @@ from litestar.status_codes import HTTP_200_OK
 from forum_mgmt.accounts import services
 from forum_mgmt.accounts.auth import SESSION_KEY
 from forum_mgmt.accounts.schemas import LoginIn, TokenIn
+from forum_mgmt.core import sessions
 from forum_mgmt.core.errors import DomainError
+
+DEFAULT_NEXT = "/manage"
 
 
 def _safe_next(target: str) -> str:
-    """Only a path on this site: never redirect a signed-in person elsewhere."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: never redirect a signed-in person elsewhere. Browsers drop
+    tabs and newlines from a URL and read a backslash as a slash (a tab or a backslash after
+    the first slash makes "//evil.example"): only printable ASCII, no backslash, no host."""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and all("!" <= c <= "~" and c != "\\" for c in target)
+        and not (parts := urlsplit(target)).scheme
+        and not parts.netloc
+    ):
         return target
-    return "/manage"
+    return DEFAULT_NEXT
 
 
 class LoginPages(Controller):
     @get("/login", name="login")
-    async def login_form(self, next: FromQuery[str] = "/manage") -> Template:
+    async def login_form(self, next: FromQuery[str] = DEFAULT_NEXT) -> Template:
         return Template("accounts/login.html", context={"next": _safe_next(next), "username": ""})
 
     @post("/login", status_code=HTTP_200_OK)
@@ -40,8 +53,7 @@ class LoginPages(Controller):
                 },
                 status_code=err.status_code,
             )
-        request.clear_session()
-        request.set_session({SESSION_KEY: user.id})
+        sessions.renew(request, {SESSION_KEY: user.id})
         return Redirect(_safe_next(data.next), status_code=303)
 
     @get("/logout", name="logout")
@@ -50,7 +62,7 @@ class LoginPages(Controller):
 
     @post("/logout", status_code=HTTP_200_OK)
     async def logout(self, request: Request) -> Redirect:
-        request.clear_session()
+        sessions.end(request)
         return Redirect("/", status_code=303)
 
 

@@ -15,7 +15,7 @@ from time import monotonic
 from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.accounts.tables import ApiToken
-from forum_mgmt.core import time
+from forum_mgmt.core import stores, time
 from forum_mgmt.core.errors import Conflict, DomainError, NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.stores import get_store
@@ -92,14 +92,16 @@ async def get_user_by_name(username: str) -> BaseUser:
 
 
 async def authenticate(username: str, password: str, *, address: str) -> BaseUser:
-    """The active user with this password; repeated failures are refused for a while."""
-    keys = [f"user:{username.lower()}", f"addr:{address}"]
+    """The active user with this password. Each guess takes one of the account's and one of
+    the address's MAX_FAILURES tries before the password is hashed, so that guesses sent
+    in parallel get no more tries than guesses sent one by one."""
     store = get_store("login-failures")
-    for key in keys:
-        if int(await store.get(key) or 0) >= MAX_FAILURES:
-            raise TooManyAttempts(
-                _("Too many failed sign-ins. Please wait 15 minutes and try again.")
-            )
+    account, origin = f"user:{username.lower()}", f"addr:{address}"
+    if not await stores.take(store, account, limit=MAX_FAILURES, expires_in=FAILURE_WINDOW):
+        raise _too_many()
+    if not await stores.take(store, origin, limit=MAX_FAILURES, expires_in=FAILURE_WINDOW):
+        await stores.give_back(store, account)
+        raise _too_many()
     user = await BaseUser.objects().where(BaseUser.username == username).first()
     if user is None:
         await _hash(password)  # same time as a wrong password: no username probing
@@ -108,12 +110,16 @@ async def authenticate(username: str, password: str, *, address: str) -> BaseUse
         _alg, iterations, salt, _hash_value = BaseUser.split_stored_password(user.password)
         ok = user.active and await _hash(password, salt, int(iterations)) == user.password
     if not ok:
-        for key in keys:
-            failures = int(await store.get(key) or 0) + 1
-            await store.set(key, str(failures), expires_in=FAILURE_WINDOW)
-        raise InvalidCredentials(_("The username or password is wrong."))
-    await store.delete(keys[0])
+        raise InvalidCredentials(_("The username or password is wrong."))  # the tries stay taken
+    # The owner's password clears the account's failures; the address keeps the failures
+    # it made, and gets back only this try.
+    await store.delete(account)
+    await stores.give_back(store, origin)
     return user
+
+
+def _too_many() -> TooManyAttempts:
+    return TooManyAttempts(_("Too many failed sign-ins. Please wait 15 minutes and try again."))
 
 
 async def set_password(user: BaseUser, password: str) -> None:
@@ -124,7 +130,8 @@ async def set_password(user: BaseUser, password: str) -> None:
     await BaseUser.update({BaseUser.password: await _hash(password)}).where(BaseUser.id == user.id)
 
 
-def _digest(secret: str) -> str:
+def token_digest(secret: str) -> str:
+    """What is stored of a token: its SHA-256, in hex."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -134,7 +141,7 @@ async def create_token(user: BaseUser, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(
         user=user.id,
         name=name[:100] or "token",
-        digest=_digest(secret),
+        digest=token_digest(secret),
         prefix=secret[:10],
         created_at=time.now(),
     )
@@ -170,7 +177,12 @@ async def user_for_token(secret: str) -> BaseUser | None:
     """The active user behind an unrevoked token, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    digest, now = _digest(secret), monotonic()
+    return await user_for_digest(token_digest(secret))
+
+
+async def user_for_digest(digest: str) -> BaseUser | None:
+    """The active user behind the unrevoked token with this digest, or None."""
+    now = monotonic()
     known = _known_tokens.get(digest)
     if known is not None and known[0] > now:
         return known[1]

@@ -12,7 +12,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN
 
 from forum_mgmt.accounts import services as accounts
-from forum_mgmt.accounts.auth import SESSION_KEY
+from forum_mgmt.accounts.auth import DeviceScope
+from forum_mgmt.core import sessions
 from forum_mgmt.core.errors import Forbidden
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums import services as forums
@@ -58,7 +59,8 @@ def _refused(status: int, message: str) -> Template:
 
 
 class DeviceLink(Controller):
-    """A link holding a staff API token: opening it signs this browser in (no guard)."""
+    """A link holding a staff API token: opening it signs this browser in as a scanner of
+    this forum only, for as long as the token is not revoked (no guard)."""
 
     path = "/checkin/{slug:str}/device"
     include_in_schema = False
@@ -79,6 +81,6 @@ class DeviceLink(Controller):
             return _refused(
                 HTTP_403_FORBIDDEN, _("This device link does not give check-in rights here.")
             )
-        request.clear_session()
-        request.set_session({SESSION_KEY: user.id})
+        device = DeviceScope(forum.id, forum.slug, accounts.token_digest(token.strip()))
+        sessions.renew(request, device.session(user.id))
         return Redirect(f"/checkin/{forum.slug}", status_code=303, headers=NO_REFERRER)

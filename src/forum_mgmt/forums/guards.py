@@ -4,6 +4,7 @@ A handler names the role it needs in its `opt` (`opt={"role": Role.ORGANIZER}`);
 `slug` in the path, the role must be held on that forum, and the forum is kept in
 `request.state.forum` for the handler. Without a slug (creating a forum) the organizer
 role must be held on an organisation. Either way the guard refuses before the body is read.
+A device link's session may only scan: STAFF pages and calls of its own forum.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from forum_mgmt.accounts.auth import DeviceScope
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums import services
 from forum_mgmt.forums.tables import Forum, Role
@@ -24,6 +26,9 @@ async def requires_role(connection: ASGIConnection, handler: BaseRouteHandler) -
     if user is None:
         raise NotAuthorizedException(_("Please sign in first."))
     role = handler.opt.get("role")
+    device = connection.auth if isinstance(connection.auth, DeviceScope) else None
+    if device is not None and (role != Role.STAFF or "slug" not in connection.path_params):
+        raise _device_refused()
     if role is None:
         return
     if role == ADMIN:
@@ -32,9 +37,16 @@ async def requires_role(connection: ASGIConnection, handler: BaseRouteHandler) -
         return
     slug = connection.path_params.get("slug")
     if slug is not None:
-        connection.state.forum = await services.forum_for(user, slug, Role(role))
+        forum = await services.forum_for(user, slug, Role(role))
+        if device is not None and forum.id != device.forum_id:
+            raise _device_refused()
+        connection.state.forum = forum
     elif not user.admin and not await services.organisations_for_new_forums(user):
         raise PermissionDeniedException(_("You may not create forums."))
+
+
+def _device_refused() -> PermissionDeniedException:
+    return PermissionDeniedException(_("A check-in device may only check people in at its forum."))
 
 
 def forum_of(connection: ASGIConnection) -> Forum:
