@@ -69,3 +69,43 @@ async def test_every_int_path_parameter_out_of_range_is_a_404(app, client):
             response = await client.request(method, url, headers=headers, json=body)
             assert response.status_code == 404, (method, url, response.text)
             assert response.json()["error"] == "not_found", (method, url)
+
+
+# Query-string ids of the organizer's and staff's pages: a bad one selects nothing or is
+# refused, never a 500.
+QUERY_ID_URLS = [
+    "/manage/forums/tf/registrations?session={bad}",
+    "/manage/forums/tf/registrations.csv?session={bad}",
+    "/manage/forums/tf/badges.pdf?session={bad}",
+    "/manage/forums/tf/badges.pdf?id={bad}",
+    "/api/forums/tf/checkin-data?session_id={bad}",
+]
+
+
+async def test_bad_query_ids_of_workspace_pages_are_never_a_500(client):
+    forum = await make_forum("tf")
+    await make_user("org", role=Role.ORGANIZER, forum=forum, admin=True)
+    await sign_in(client, "org")
+    for template in QUERY_ID_URLS:
+        for bad in BAD_IDS:
+            response = await client.get(template.format(bad=bad))
+            assert response.status_code in (200, 400, 404), (template, bad, response.text)
+
+
+async def test_a_quota_that_is_no_number_is_refused_and_changes_nothing(client):
+    from forum_mgmt.registration.services import ensure_categories
+    from forum_mgmt.registration.services.listing import categories_of
+
+    forum = await make_forum("tf", capacity=10)
+    await ensure_categories(forum)
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    category = (await categories_of(forum))[0]
+    token = await csrf_token(client)
+    for bad in ["²", "-1", "99999999999999999999", "abc"]:
+        response = await client.post(
+            f"/manage/forums/tf/registration-settings/categories/{category.id}",
+            data={"quota": bad, "_csrf_token": token},
+        )
+        assert response.status_code in (400, 422), (bad, response.status_code)
+    assert (await categories_of(forum))[0].quota == category.quota

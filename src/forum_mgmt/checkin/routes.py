@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Template
 
 from forum_mgmt.checkin import services
@@ -23,6 +25,7 @@ from forum_mgmt.checkin.schemas import (
     SyncIn,
     SyncOut,
 )
+from forum_mgmt.core.ids import MAX_ID
 from forum_mgmt.forums.guards import STAFF, forum_of
 from forum_mgmt.forums.tables import Role
 
@@ -51,7 +54,10 @@ class CheckinAPI(Controller):
 
     @get("/checkin-data", **STAFF)
     async def data(
-        self, request: Request, slug: FromPath[str], session_id: FromQuery[int | None] = None
+        self,
+        request: Request,
+        slug: FromPath[str],
+        session_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> CheckinDataOut:
         forum = forum_of(request)
         return checkin_data_out(await services.checkin_data(forum, session_id), forum)

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 
+from forum_mgmt.core.ids import MAX_ID, parse_id
 from forum_mgmt.forums.guards import ORGANIZER, STAFF, forum_of
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
@@ -88,12 +89,10 @@ class TicketWorkspace(Controller):
         category: FromQuery[str] = "",
         session: FromQuery[str] = "",
         q: FromQuery[str] = "",
-        registration_id: Annotated[int | None, QueryParameter(name="id")] = None,
+        registration_id: Annotated[int | None, QueryParameter(name="id", ge=1, le=MAX_ID)] = None,
     ) -> Response:
         """Badges of the confirmed registrations the list's filters select, or of one."""
-        filters = registration.Filters(
-            category=category, session=int(session) if session.isdigit() else None, q=q[:200]
-        )
+        filters = registration.Filters(category=category, session=parse_id(session), q=q[:200])
         pdf, _count = await printing.badges_pdf(
             forum_of(request), filters, registration_id=registration_id, layout=layout
         )

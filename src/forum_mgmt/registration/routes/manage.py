@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.registration import services
 from forum_mgmt.registration.routes import forms
@@ -23,7 +24,7 @@ def _filters(status: str, category: str, session: str, q: str) -> services.Filte
     return services.Filters(
         status=status,
         category=category,
-        session=int(session) if session.isdigit() else None,
+        session=parse_id(session),
         q=q[:200],
     )
 
@@ -214,7 +215,7 @@ class RegistrationManagePages(Controller):
             category_id,
             public=form.get("public") in forms.CHECKED,
             approval=form.get("approval") in forms.CHECKED,
-            quota=int(quota) if quota.isdigit() else -1,
+            quota=parse_id(quota) or (0 if quota == "0" else -1),
         )
         return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
 
