@@ -1,28 +1,116 @@
-// Stars without a ticket: kept in this browser (localStorage), per forum.
-// With a ticket, stars are kept on the ticket (its page and the session pages use forms).
+// Stars on a forum's pages. The pages are the same for every visitor (built once, cached),
+// so the device's own stars are asked for: /forums/{slug}/my-stars answers with the stars
+// of the ticket this device remembers (its ticket page set that), and keeps new ones on
+// it, so they reach the personal calendar feed. Without a ticket of this forum, or without
+// network, stars live in this browser (localStorage, per forum); once a ticket is there,
+// those are moved onto it.
 (function () {
   "use strict";
-  function load(forum) {
-    try { return new Set(JSON.parse(localStorage.getItem("stars:" + forum) || "[]")); }
+  const TIMEOUT_MS = 8000;
+  const buttons = Array.from(document.querySelectorAll("button[data-star]"));
+  if (!buttons.length) { return; }
+  const forum = buttons[0].dataset.forum;
+  const storeKey = "stars:" + forum;
+  const url = "/forums/" + encodeURIComponent(forum) + "/my-stars";
+  let onTicket = false; // true once the server said this device holds a ticket of this forum
+  let stars = load();
+
+  function load() {
+    try { return new Set(JSON.parse(localStorage.getItem(storeKey) || "[]").map(String)); }
     catch (e) { return new Set(); }
   }
-  function save(forum, stars) {
-    try { localStorage.setItem("stars:" + forum, JSON.stringify(Array.from(stars))); } catch (e) {}
+  function save(set) {
+    try {
+      if (set.size) { localStorage.setItem(storeKey, JSON.stringify(Array.from(set))); }
+      else { localStorage.removeItem(storeKey); }
+    } catch (e) {}
   }
   function paint(button, on) {
     button.setAttribute("aria-pressed", on ? "true" : "false");
     button.textContent = button.textContent.replace(on ? "☆" : "★", on ? "★" : "☆");
   }
-  document.querySelectorAll("button[data-star]").forEach(function (button) {
-    const forum = button.dataset.forum;
+  function paintAll() {
+    buttons.forEach(function (b) { paint(b, stars.has(b.dataset.star)); });
+  }
+  function cookie(name) {
+    const hit = document.cookie.split("; ").find(function (c) { return c.startsWith(name + "="); });
+    return hit ? decodeURIComponent(hit.slice(name.length + 1)) : "";
+  }
+
+  // Resolves with the answer's JSON; rejects with the HTTP status (0: no answer).
+  function ask(method, body) {
+    const controller = new AbortController();
+    const timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: {
+        accept: "application/json",
+        "content-type": "application/json",
+        "x-csrftoken": cookie("csrftoken"),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+    }).then(function (response) {
+      if (!response.ok) { throw response.status; }
+      return response.json();
+    }, function () { throw 0; }).finally(function () { clearTimeout(timer); });
+  }
+  function fromServer(answer) {
+    stars = new Set(answer.session_ids.map(String));
+  }
+
+  // Browser stars go onto the ticket one by one; one the server refuses for good (a
+  // session no longer on the agenda) is dropped, one that failed for now stays for later.
+  function merge(local) {
+    const left = new Set();
+    return Array.from(local).reduce(function (chain, id) {
+      return chain.then(function () {
+        if (stars.has(id)) { return; }
+        return ask("POST", { session_id: Number(id), starred: true }).then(fromServer, function (status) {
+          if (!(status === 400 || status === 404)) { left.add(id); }
+        });
+      });
+    }, Promise.resolve()).then(function () { save(left); });
+  }
+
+  buttons.forEach(function (button) {
     button.hidden = false;
-    paint(button, load(forum).has(button.dataset.star));
     button.addEventListener("click", function () {
-      const stars = load(forum);
       const id = button.dataset.star;
-      if (stars.has(id)) { stars.delete(id); } else { stars.add(id); }
-      save(forum, stars);
-      paint(button, stars.has(id));
+      const want = !stars.has(id);
+      if (!onTicket) {
+        const local = load();
+        if (want) { local.add(id); } else { local.delete(id); }
+        save(local);
+        stars = local;
+        paintAll();
+        return;
+      }
+      if (button.getAttribute("aria-busy") === "true") { return; }
+      button.setAttribute("aria-busy", "true");
+      paint(button, want); // at once; put back if the ticket did not take it
+      ask("POST", { session_id: Number(id), starred: want }).then(fromServer, function (status) {
+        if (status === 409) { // the ticket is no longer on this device: back to the browser
+          onTicket = false;
+          stars = load();
+        }
+      }).finally(function () {
+        button.removeAttribute("aria-busy");
+        paintAll();
+      });
     });
   });
+  paintAll();
+
+  // <html data-stars="ticket|browser">: where the stars are kept, once that is settled
+  function settled(where) { document.documentElement.dataset.stars = where; }
+  ask("GET").then(function (answer) {
+    if (!answer.ticket) { return settled("browser"); }
+    onTicket = true;
+    fromServer(answer);
+    paintAll();
+    return merge(load()).then(function () { paintAll(); settled("ticket"); });
+  }, function () { settled("browser"); }); // no answer: the browser's stars, as before
 })();

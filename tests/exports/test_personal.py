@@ -1,10 +1,18 @@
 """The attendee's own calendar: booked workshops and starred sessions, subscribable."""
 
+import datetime as dt
+
+import httpx
 import icalendar
+import pytest
 from ical.calendar_stream import IcsCalendarStream
 
 from forum_mgmt.agenda import services as agenda
+from forum_mgmt.agenda.tables import AgendaSession, SessionKind
+from forum_mgmt.core import time
+from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration import services as registration
+from forum_mgmt.registration.tables import Registration
 from tests.conftest import csrf_token
 from tests.factories import make_forum, make_room, make_session
 from tests.registration.helpers import person
@@ -109,3 +117,87 @@ async def test_the_personal_feed_is_cached_by_its_owner_only(client):
     # the forum's own feed, the same for everyone, may sit in shared caches
     public = await client.get("/forums/tf/agenda.ics")
     assert (public.status_code, public.headers["cache-control"]) == (200, "public, max-age=300")
+
+
+async def _backdate(forum, token) -> None:
+    """Everything the feed depends on last changed an hour ago: a change made now is in a
+    later second, so that If-Modified-Since can tell them apart."""
+    past = time.now() - dt.timedelta(hours=1)
+    await AgendaSession.update({AgendaSession.updated_at: past}).where(
+        AgendaSession.forum == forum.id
+    )
+    await Forum.update({Forum.updated_at: past}).where(Forum.id == forum.id)
+    await Registration.update({Registration.updated_at: past}).where(Registration.token == token)
+
+
+async def _poll(client, token, previous) -> httpx.Response:
+    """A calendar app asking again, with one validator of its copy."""
+    return await client.get(f"/tickets/{token}/agenda.ics", headers=previous)
+
+
+@pytest.mark.parametrize("validator", ["etag", "last-modified"])
+async def test_a_star_from_the_agenda_page_reaches_a_polling_calendar(client, validator):
+    forum, token, s = await _attendee(client)
+    await _backdate(forum, token)
+    first = await client.get(f"/tickets/{token}/agenda.ics")
+    assert first.status_code == 200
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(first.text).events] == []
+    header = {"etag": "if-none-match", "last-modified": "if-modified-since"}[validator]
+
+    def copy_of(response) -> dict:
+        return {header: response.headers[validator]}
+
+    assert (await _poll(client, token, copy_of(first))).status_code == 304
+    csrf = await csrf_token(client)
+    starred = await client.post(
+        "/forums/tf/my-stars",
+        json={"session_id": s["panel"].id, "starred": True},
+        headers={"x-csrftoken": csrf, "accept": "application/json"},
+    )
+    assert starred.json() == {"ticket": True, "session_ids": [s["panel"].id]}
+    second = await _poll(client, token, copy_of(first))
+    assert second.status_code == 200  # not a stale 304
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(second.text).events] == [
+        "Panel 座談"
+    ]
+    assert second.headers["last-modified"] != first.headers["last-modified"]
+    assert second.headers["etag"] != first.headers["etag"]
+    assert (await _poll(client, token, copy_of(second))).status_code == 304
+    # taking the star off moves it again
+    await _backdate(forum, token)
+    unchanged = await client.get(f"/tickets/{token}/agenda.ics")
+    await client.post(
+        "/forums/tf/my-stars",
+        json={"session_id": s["panel"].id, "starred": False},
+        headers={"x-csrftoken": csrf, "accept": "application/json"},
+    )
+    third = await _poll(client, token, copy_of(unchanged))
+    assert third.status_code == 200
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(third.text).events] == []
+
+
+async def test_a_booked_or_dropped_workshop_reaches_a_polling_calendar(client):
+    forum, token, _s = await _attendee(client)
+    workshop = await make_session(
+        forum, "Lab 工作坊", kind=SessionKind.WORKSHOP, capacity=5, start="15:00", end="16:00"
+    )
+    await _backdate(forum, token)
+    csrf = await csrf_token(client)
+    before = await client.get(f"/tickets/{token}/agenda.ics")
+    since = {"if-modified-since": before.headers["last-modified"]}
+    booked = await client.post(
+        f"/tickets/{token}/sessions/{workshop.id}/book", data={"_csrf_token": csrf}
+    )
+    assert booked.status_code == 303
+    after = await _poll(client, token, since)
+    assert after.status_code == 200
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(after.text).events] == [
+        "Lab 工作坊"
+    ]
+    await _backdate(forum, token)
+    before = await client.get(f"/tickets/{token}/agenda.ics")
+    since = {"if-modified-since": before.headers["last-modified"]}
+    await client.post(f"/tickets/{token}/sessions/{workshop.id}/drop", data={"_csrf_token": csrf})
+    dropped = await _poll(client, token, since)
+    assert dropped.status_code == 200
+    assert list(icalendar.Calendar.from_ical(dropped.text).events) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from markupsafe import Markup
 
 from forum_mgmt.agenda import services
@@ -31,22 +31,22 @@ from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums.guards import ORGANIZER, forum_of
 from forum_mgmt.forums.services import get_public_forum
 from forum_mgmt.registration import services as registration_services
+from forum_mgmt.registration.schemas import StarIn, StarsOut
 
 
 def stylesheet(css: str) -> Response[str]:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=60"})
 
 
+TICKET_COOKIE = "ticket"  # set by the ticket page: the device remembers its ticket
+PRIVATE = {"Cache-Control": "private, no-store"}
+
+
 async def _ticket_star(request: Request, forum, session_id: int) -> dict | None:
     """The star of the ticket remembered on this device, if it is a ticket of this forum."""
-    token = request.cookies.get("ticket", "")
-    if not token:
-        return None
-    try:
-        ticket_forum, registration = await registration_services.by_token(token)
-    except NotFound:
-        return None
-    if ticket_forum.id != forum.id:
+    token = request.cookies.get(TICKET_COOKIE, "")
+    registration = await registration_services.remembered(forum, token)
+    if registration is None:
         return None
     starred = session_id in await registration_services.starred_ids(registration)
     return {"token": token, "starred": starred}
@@ -102,6 +102,27 @@ class AgendaPages(Controller):
         key = ("agenda", i18n.current(), request.url.query)
         rendered = await export_services.public_page(forum, key, page, minute=True)
         return export_services.respond(rendered, request.headers, revalidate=True)
+
+    # The agenda page is shared by every visitor (built once per change): stars.js asks
+    # these for the device's own stars, kept on its ticket when it holds one.
+    @get("/my-stars", name="my-stars")
+    async def my_stars(self, request: Request, slug: FromPath[str]) -> Response[StarsOut]:
+        forum = await get_public_forum(slug, viewer=request.user)
+        ids = await registration_services.device_stars(
+            forum, request.cookies.get(TICKET_COOKIE, "")
+        )
+        return Response(StarsOut(ids is not None, ids or []), headers=PRIVATE)
+
+    @post("/my-stars", status_code=HTTP_200_OK)
+    async def set_star(
+        self, request: Request, slug: FromPath[str], data: JSONBody[StarIn]
+    ) -> Response[StarsOut]:
+        forum = await get_public_forum(slug, viewer=request.user)
+        token = request.cookies.get(TICKET_COOKIE, "")
+        ids = await registration_services.set_star(
+            forum, token, data.session_id, starred=data.starred
+        )
+        return Response(StarsOut(True, ids), headers=PRIVATE)
 
     @get("/tracks.css", name="tracks_css", media_type="text/css")
     async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:

@@ -67,3 +67,17 @@ class RegistrationOut(msgspec.Struct):
     status: str
     waitlist_position: int | None
     created_at: dt.datetime
+
+
+class StarIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A star put on (or taken off) a session, from a forum's pages."""
+
+    session_id: Id
+    starred: bool
+
+
+class StarsOut(msgspec.Struct):
+    """The stars of the device's ticket for a forum; `ticket` false: kept in the browser."""
+
+    ticket: bool
+    session_ids: list[int]

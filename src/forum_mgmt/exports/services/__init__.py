@@ -6,6 +6,7 @@ Last-Modified, so that polling calendars and schedule apps cost two small querie
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable
 
 import msgspec
@@ -92,8 +93,13 @@ async def session_calendar(forum: Forum, session_id: int) -> Rendered:
     )
 
 
-async def personal_calendar(forum: Forum, *, owner: int, session_ids: list[int]) -> Rendered:
-    """One attendee's sessions (booked and starred) as a feed; removed ones as cancelled."""
+async def personal_calendar(
+    forum: Forum, *, owner: int, session_ids: list[int], changed_at: dt.datetime | None = None
+) -> Rendered:
+    """One attendee's sessions (booked and starred) as a feed; removed ones as cancelled.
+
+    `changed_at`: when the attendee last changed their choice; the feed's Last-Modified is
+    never earlier, so a calendar asking If-Modified-Since sees a new star."""
     chosen = frozenset(session_ids)
 
     async def build() -> bytes:
@@ -110,6 +116,7 @@ async def personal_calendar(forum: Forum, *, owner: int, session_ids: list[int])
         media_type=CALENDAR,
         filename=f"{forum.slug}-mine.ics",
         private=True,  # the attendee's choices, at an address only they know
+        changed_at=changed_at,
     )
 
 

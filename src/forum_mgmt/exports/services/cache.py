@@ -96,14 +96,20 @@ async def cached(
     epoch: str = "",
     compress: bool = True,
     private: bool = False,
+    changed_at: dt.datetime | None = None,
 ) -> Rendered:
     """The export `variant` of this forum, built again only when the agenda has changed.
 
     `epoch` names what else the variant depends on (the minute, for "now" and "next");
-    `private` marks it as one person's, for the browser's cache only.
+    `private` marks it as one person's, for the browser's cache only; `changed_at` is
+    when something besides the agenda last changed it (a person's stars): Last-Modified
+    is the later of the two.
     """
     fp = await fingerprint(forum)
     key, current = (forum.id, variant), f"{fp.text}|{epoch}"
+    last_modified = fp.last_modified
+    if (changed := _instant(changed_at)) is not None:
+        current, last_modified = f"{current}|{changed.isoformat()}", max(last_modified, changed)
     hit = _entries.get(key)
     if hit is not None and hit[0] == current:
         _entries.move_to_end(key)
@@ -112,7 +118,7 @@ async def cached(
     tag = hashlib.sha256(f"{RELEASE}|{variant!r}|{current}".encode()).hexdigest()[:32]
     # mtime=0: every worker compresses to the same bytes, under the same ETag
     packed = gzip.compress(body, compresslevel=6, mtime=0) if compress else b""
-    rendered = Rendered(body, media_type, f'"{tag}"', fp.last_modified, filename, packed, private)
+    rendered = Rendered(body, media_type, f'"{tag}"', last_modified, filename, packed, private)
     _entries[key] = (current, rendered)
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)

@@ -95,7 +95,7 @@ class TicketPages(Controller):
         if action == "star":
             await services.star(forum, registration, session_id)
         else:
-            await services.unstar(registration, session_id)
+            await services.unstar(forum, registration, session_id)
         back = str((await request.form()).get("next") or "")
         if not back.startswith(f"/forums/{forum.slug}/") or "//" in back:
             back = f"/tickets/{token}?saved=sessions#my-sessions"
@@ -106,7 +106,10 @@ class TicketPages(Controller):
         """The attendee's booked and starred sessions, subscribable."""
         forum, registration = await services.by_token(token)
         rendered = await export_services.personal_calendar(
-            forum, owner=registration.id, session_ids=await services.my_session_ids(registration)
+            forum,
+            owner=registration.id,
+            session_ids=await services.my_session_ids(registration),
+            changed_at=registration.updated_at,  # moved by every star and booking
         )
         return export_services.respond(rendered, request.headers)
 

@@ -7,9 +7,6 @@ from forum_mgmt.registration.services.attendee import (
     by_token,
     drop_session,
     my_session_ids,
-    star,
-    starred_ids,
-    unstar,
     update_details,
 )
 from forum_mgmt.registration.services.catalogue import (
@@ -37,6 +34,15 @@ from forum_mgmt.registration.services.listing import (
 from forum_mgmt.registration.services.notify import manage_url, outbox_folder
 from forum_mgmt.registration.services.register import Outcome, check, register
 from forum_mgmt.registration.services.seats import is_open, window
+from forum_mgmt.registration.services.stars import (
+    NoTicket,
+    device_stars,
+    remembered,
+    set_star,
+    star,
+    starred_ids,
+    unstar,
+)
 from forum_mgmt.registration.services.waitlist import (
     approve,
     cancel,
@@ -48,6 +54,7 @@ from forum_mgmt.registration.services.waitlist import (
 
 __all__ = [
     "Filters",
+    "NoTicket",
     "Outcome",
     "Row",
     "add_question",
@@ -62,6 +69,7 @@ __all__ = [
     "countries",
     "counts",
     "decide",
+    "device_stars",
     "drop_session",
     "ensure_categories",
     "export_csv",
@@ -78,8 +86,10 @@ __all__ = [
     "questions",
     "register",
     "reject",
+    "remembered",
     "remove_question",
     "row_of",
+    "set_star",
     "star",
     "starred_ids",
     "unstar",

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import msgspec
 
-from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.schemas import DetailsIn
-from forum_mgmt.registration.services import catalogue, checks, seats
+from forum_mgmt.registration.services import catalogue, checks, seats, stars
 from forum_mgmt.registration.services.register import SessionFull, is_unique_violation
 from forum_mgmt.registration.services.waitlist import WrongStatus
-from forum_mgmt.registration.tables import Booking, Registration, Star, Status
+from forum_mgmt.registration.tables import Booking, Registration, Status
 
 
 async def by_token(token: str) -> tuple[Forum, Registration]:
@@ -65,8 +64,11 @@ async def book_session(forum: Forum, registration: Registration, session_id: int
             # The guarding write first: the status as the database has it, not as the caller
             # read it, with the registration's row held until commit. A cancel (which takes
             # the same row, then drops the bookings) runs wholly before or after this.
+            # It moves updated_at, which the personal feed's Last-Modified follows.
             still = (
-                await Registration.update({Registration.status: Registration.status})
+                await Registration.update(
+                    {Registration.status: Registration.status, Registration.updated_at: time.now()}
+                )
                 .where(
                     (Registration.id == registration.id) & (Registration.status == Status.CONFIRMED)
                 )
@@ -96,41 +98,12 @@ async def drop_session(forum: Forum, registration: Registration, session_id: int
         )
         if rows:
             await seats.release(seats.session_key(session_id))
-
-
-async def starred_ids(registration: Registration) -> list[int]:
-    rows = await Star.select(Star.session).where(Star.registration == registration.id)
-    return sorted(r["session"] for r in rows)
+            await stars.touch(registration)
 
 
 async def my_session_ids(registration: Registration) -> list[int]:
     """What goes into the attendee's own calendar: booked workshops and starred sessions."""
-    return sorted({*await booked_ids(registration), *await starred_ids(registration)})
-
-
-async def star(forum: Forum, registration: Registration, session_id: int) -> None:
-    """Mark a session of this forum for the attendee's calendar; starring twice is once."""
-    live = await AgendaSession.exists().where(
-        (AgendaSession.id == session_id)
-        & (AgendaSession.forum == forum.id)
-        & AgendaSession.cancelled_at.is_null()
-    )
-    if not live:
-        raise NotFound(_("This session is not on the agenda."))
-    if not await Star.exists().where(
-        (Star.registration == registration.id) & (Star.session == session_id)
-    ):
-        try:
-            await Star.insert(
-                Star(registration=registration.id, session=session_id, created_at=time.now())
-            )
-        except Exception as err:  # the unique index: a double click raced itself
-            if not is_unique_violation(err):
-                raise
-
-
-async def unstar(registration: Registration, session_id: int) -> None:
-    await Star.delete().where((Star.registration == registration.id) & (Star.session == session_id))
+    return sorted({*await booked_ids(registration), *await stars.starred_ids(registration)})
 
 
 async def bookings_of(forum: Forum, session_id: int) -> int:
