@@ -11,7 +11,7 @@ from forum_mgmt.forums.schemas import ForumPatch
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
 from forum_mgmt.registration.services import seats
-from forum_mgmt.registration.tables import Booking, Category, Registration
+from forum_mgmt.registration.tables import Booking, Category, Counter, Registration
 from tests.factories import make_forum, make_room, make_session
 from tests.registration.helpers import person, statuses
 
@@ -216,6 +216,30 @@ async def test_a_newcomer_is_told_their_current_place_after_others_left_the_line
         ("person4@example.org", 1),
         ("person5@example.org", 2),
     ]
+
+
+async def test_the_migration_moves_leavers_counted_on_their_old_row_onto_the_line():
+    move_leavers = importlib.import_module(
+        "forum_mgmt.registration.piccolo_migrations.registration_0006_counter_gone_backfill"
+    ).move_leavers
+    forum = await make_forum(capacity=1)
+    for n in range(1, 5):
+        await services.register(forum, person(n))  # 1 confirmed, 2-4 waiting
+    # As before 0005: the line's row knows no leavers; two are counted on a row of their own.
+    await Registration.update({Registration.status: "cancelled"}).where(
+        Registration.email.is_in(["person2@example.org", "person3@example.org"])
+    )
+    await Counter.insert(Counter(key=f"waitlist-left:{forum.id}", taken=2))
+    await move_leavers()
+    rows = await Counter.select(Counter.key, Counter.taken, Counter.gone).where(
+        Counter.key.like("waitlist%")
+    )
+    assert rows == [{"key": f"waitlist:{forum.id}", "taken": 3, "gone": 2}]
+    assert (await services.register(forum, person(5))).waitlist_position == 2
+    await move_leavers()  # a second run changes nothing
+    assert (await Counter.select(Counter.gone).where(Counter.key.like("waitlist%")))[0] == {
+        "gone": 2
+    }
 
 
 async def test_setting_a_quota_recounts_the_pools():

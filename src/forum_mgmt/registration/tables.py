@@ -104,3 +104,7 @@ class Counter(Table):
 
     key = Varchar(length=64, unique=True, help_text="forum:ID, category:ID, shared:ID, ...")
     taken = Integer(default=0)
+    gone = Integer(
+        default=0,
+        help_text="waitlist:ID only: people who left the line (its length is taken - gone)",
+    )

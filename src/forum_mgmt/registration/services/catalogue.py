@@ -52,7 +52,6 @@ async def ensure_categories(forum: Forum) -> list[Category]:
     await seats.ensure(
         seats.forum_key(forum.id),
         seats.waitlist_key(forum.id),
-        seats.left_key(forum.id),
         f"shared:{forum.id}",
         *(f"category:{c.id}" for c in rows),
     )

@@ -25,10 +25,6 @@ def waitlist_key(forum_id: int) -> str:
     return f"waitlist:{forum_id}"
 
 
-def left_key(forum_id: int) -> str:
-    return f"waitlist-left:{forum_id}"
-
-
 def session_key(session_id: int) -> str:
     return f"session:{session_id}"
 
@@ -54,6 +50,8 @@ async def ensure(*keys: str) -> None:
 # Piccolo built them anew each time, longer than the database took to run them.
 _TAKE = "UPDATE counter SET taken = taken + 1 WHERE key = {} RETURNING taken"
 _TAKE_BELOW = "UPDATE counter SET taken = taken + 1 WHERE key = {} AND taken < {} RETURNING taken"
+_JOIN_LINE = "UPDATE counter SET taken = taken + 1 WHERE key = {} RETURNING taken, gone"
+_LEAVE_LINE = "UPDATE counter SET gone = gone + 1 WHERE key = {}"
 
 
 async def take(key: str, limit: int) -> bool:
@@ -78,19 +76,20 @@ async def lock(key: str) -> None:
 async def join_line(forum_id: int) -> tuple[int, int]:
     """(number, place) for a newcomer to the waiting list: place 1 is next; numbers only grow.
 
-    Everyone who ever left the line was ahead of the newcomer, and leaving takes the
-    line's lock first (leave_line), so numbers issued minus people gone is exact. Two
-    statements, not one: on PostgreSQL a subquery would read the leavers with the snapshot
-    taken before this statement waited for the line's lock, and miss the last one.
+    Everyone who ever left the line was ahead of the newcomer, and leaving counts itself on
+    the same row (leave_line), so numbers issued minus people gone is exact. One statement
+    under the line's row lock: the lock is what a rush of newcomers queues for, so the fewer
+    round trips it is held, the faster the line moves. (The leavers once had a row of their
+    own; reading it needed a second statement, since a subquery would have read it with the
+    snapshot taken before this statement waited for the lock.)
     """
-    number = (await Counter.raw(_TAKE, waitlist_key(forum_id)))[0]["taken"]
-    return number, number - await taken(left_key(forum_id))
+    row = (await Counter.raw(_JOIN_LINE, waitlist_key(forum_id)))[0]
+    return row["taken"], row["taken"] - row["gone"]
 
 
 async def leave_line(forum_id: int) -> None:
     """Someone left the waiting list (moved up, cancelled, rejected)."""
-    await lock(waitlist_key(forum_id))
-    await take(left_key(forum_id), 0)
+    await Counter.raw(_LEAVE_LINE, waitlist_key(forum_id))
 
 
 async def take_seat(forum: Forum, category: Category, categories: list[Category]) -> bool:
