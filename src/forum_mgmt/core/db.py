@@ -40,15 +40,34 @@ def _value(column, value):
     return value.value if isinstance(value, enum.Enum) else value
 
 
-async def insert(row: Table) -> Table:
-    """Save a new row with one statement written once per table: on the hot paths
-    (a sign-up, its mail), Piccolo's `save()` spent longer building its SQL than the
-    database spent running it. Sets the row's id."""
-    sql, columns = _insert_sql(type(row))
-    made = await row.raw(sql, *(_value(c, row[c._meta.name]) for c in columns))
-    row.id = made[0]["id"]
+async def insert(*rows: Table) -> None:
+    """Save new rows with statements written once per table, and set their ids.
+
+    On the hot paths (a sign-up, its mail) Piccolo's `save()` spent longer building its SQL
+    than the database spent running it. On PostgreSQL several rows go in one statement
+    (one `WITH` part each): a sign-up writes them while it holds its seat counter's lock,
+    which the next sign-up waits for, so every round trip saved there shortens the line.
+    """
+    if len(rows) > 1 and is_postgres():
+        parts, values = [], []
+        for i, row in enumerate(rows):
+            sql, columns = _insert_sql(type(row))
+            parts.append(f'"r{i}" AS ({sql})')
+            values += [_value(c, row[c._meta.name]) for c in columns]
+        ids = ", ".join(f'(SELECT "id" FROM "r{i}") AS "id{i}"' for i in range(len(rows)))  # noqa: S608 - our names
+        made = (await rows[0].raw(f"WITH {', '.join(parts)} SELECT {ids}", *values))[0]
+        for i, row in enumerate(rows):
+            _saved(row, made[f"id{i}"])
+        return
+    for row in rows:
+        sql, columns = _insert_sql(type(row))
+        made = await row.raw(sql, *(_value(c, row[c._meta.name]) for c in columns))
+        _saved(row, made[0]["id"])
+
+
+def _saved(row: Table, id_: int) -> None:
+    row.id = id_
     row._exists_in_db = True
-    return row
 
 
 def transaction():

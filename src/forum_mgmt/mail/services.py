@@ -47,8 +47,17 @@ async def enqueue(
     `forum_id` names the forum (tenant) the message is about: that forum's mail log shows
     it, no other's. It is required so that no caller forgets it; None for mail about no forum.
     """
+    row = outbox_row(to, template, language=language, context=context, forum_id=forum_id)
+    await db.insert(row)
+    return row
+
+
+def outbox_row(
+    to: str, template: str, *, language: str, context: dict, forum_id: int | None
+) -> Outbox:
+    """The outbox row `enqueue` saves, for a caller that saves it with rows of its own."""
     now = time.now()
-    row = Outbox(
+    return Outbox(
         to=to,
         forum_id=forum_id,
         template=template,
@@ -58,7 +67,6 @@ async def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
-    return await db.insert(row)
 
 
 def backoff(attempts: int) -> dt.timedelta:

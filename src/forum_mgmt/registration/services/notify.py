@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from forum_mgmt.core.db import insert
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.mail import services as mail
@@ -50,6 +51,27 @@ async def tell(
     extra: dict | None = None,
 ) -> None:
     """Queue `templates/mail/<template>` for the person, in their language."""
+    row = message(
+        forum,
+        registration,
+        template,
+        waitlist_position=waitlist_position,
+        sessions=sessions,
+        extra=extra,
+    )
+    await insert(row)
+
+
+def message(
+    forum: Forum,
+    registration: Registration,
+    template: str,
+    *,
+    waitlist_position: int | None = None,
+    sessions: list[dict] | None = None,
+    extra: dict | None = None,
+) -> Outbox:
+    """The outbox row of `tell`, unsaved: for a caller saving it with the registration."""
     context = {
         "name": registration.name,
         "name_local": registration.name_local,
@@ -75,7 +97,7 @@ async def tell(
             "location": forum.venue,
             "url": context["forum"]["url"],
         }
-    await mail.enqueue(
+    return mail.outbox_row(
         registration.email,
         template,
         language=registration.language,

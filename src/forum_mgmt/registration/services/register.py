@@ -155,13 +155,13 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
                 reg.waitlist_order, position = await seats.join_line(forum.id)
             else:
                 raise ForumFull(_("This forum is full."))
-            await insert(reg)
-            booked = []
-            if reg.status == Status.CONFIRMED:
+            if reg.status == Status.CONFIRMED and c.session_ids:
+                await insert(reg)
                 booked = await book(reg, c.session_ids, c.workshops, strict=True)
-            await notify.tell(
-                forum, reg, str(reg.status), waitlist_position=position, sessions=booked
-            )
+                await notify.tell(forum, reg, str(reg.status), sessions=booked)
+            else:  # the registration and its message in one statement (see db.insert)
+                message = notify.message(forum, reg, str(reg.status), waitlist_position=position)
+                await insert(reg, message)
     except Exception as err:
         if not is_unique_violation(err):
             raise
