@@ -111,6 +111,12 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
         ORG,
         Call(F + "/agenda/move", {"session_id": "{session}", "day": "{today}", "start": "11:00"}),
     ),
+    ("GET", M + "/agenda/quick"): line(
+        # another forum's room is left out of the form (the full form's, without htmx)
+        ORG,
+        Call(F + "/agenda/quick?room={room}&start=10:00", elsewhere=303),
+    ),
+    ("POST", M + "/agenda/quick"): line(ORG, Call(F + "/agenda/quick", SESSION_FORM)),
     ("GET", M + "/sessions"): line(ORG, F + "/sessions"),
     ("GET", M + "/sessions/new"): line(ORG, F + "/sessions/new"),
     ("POST", M + "/sessions/new"): line(ORG, Call(F + "/sessions/new", SESSION_FORM)),

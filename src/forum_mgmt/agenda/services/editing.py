@@ -2,6 +2,8 @@
 
 A session's `sequence` and `updated_at` move on every change, and a removed session is
 kept as cancelled, so that subscribed calendars learn of both (RFC 5545 SEQUENCE, STATUS).
+Each change to a session, and each change or deletion of a room, track or speaker (which
+changes the sessions that name them), is written to the change log with who made it.
 """
 
 from __future__ import annotations
@@ -100,11 +102,14 @@ async def add_room(forum: Forum, data: RoomIn) -> Room:
     return room
 
 
-async def update_room(forum: Forum, room_id: int, data: RoomPatch) -> Room:
-    return await _rename(forum, await get_room(forum, room_id), data, AgendaSession.room)
+async def update_room(
+    forum: Forum, room_id: int, data: RoomPatch, *, by: BaseUser | None = None
+) -> Room:
+    room = await get_room(forum, room_id)
+    return await _rename(forum, room, data, AgendaSession.room, by=by)
 
 
-async def delete_room(forum: Forum, room_id: int) -> None:
+async def delete_room(forum: Forum, room_id: int, *, by: BaseUser | None = None) -> None:
     """Delete an unused room; a room that holds sessions is refused, not emptied."""
     room = await get_room(forum, room_id)
     in_use = await AgendaSession.count().where(
@@ -116,6 +121,7 @@ async def delete_room(forum: Forum, room_id: int) -> None:
         # Removed sessions keep their place in calendars, not their room.
         await _touch_sessions(AgendaSession.room == room.id, {AgendaSession.room: None})
         await Room.delete().where(Room.id == room.id)
+        await _log_item(forum, "room", "deleted", by, [["name", room.name, ""]])
 
 
 async def add_track(forum: Forum, data: TrackIn) -> Track:
@@ -125,27 +131,42 @@ async def add_track(forum: Forum, data: TrackIn) -> Track:
     return track
 
 
-async def update_track(forum: Forum, track_id: int, data: TrackPatch) -> Track:
-    return await _rename(forum, await get_track(forum, track_id), data, AgendaSession.track)
+async def update_track(
+    forum: Forum, track_id: int, data: TrackPatch, *, by: BaseUser | None = None
+) -> Track:
+    track = await get_track(forum, track_id)
+    return await _rename(forum, track, data, AgendaSession.track, by=by)
 
 
-async def _rename(forum: Forum, item: Room | Track, data: RoomPatch | TrackPatch, column):
+async def _rename(
+    forum: Forum,
+    item: Room | Track,
+    data: RoomPatch | TrackPatch,
+    column,
+    *,
+    by: BaseUser | None,
+):
     """Change a room or track (unique names per forum); its sessions' feeds move with it."""
     fields = _set_fields(data)
     if "name" in fields and fields["name"] != item.name:
         await _name_free(type(item), forum, fields["name"])
+    before = {name: getattr(item, name) for name in fields}
     async with transaction():
         if fields:  # named in its sessions' calendar entries and schedule files
             await _touch_sessions(column == item.id)
-        return await _apply(item, fields)
+        item = await _apply(item, fields)
+        await _log_item_change(forum, item, before, by, column == item.id)
+        return item
 
 
-async def delete_track(forum: Forum, track_id: int) -> None:
+async def delete_track(forum: Forum, track_id: int, *, by: BaseUser | None = None) -> None:
     """Delete a track; its sessions stay, without a track."""
     track = await get_track(forum, track_id)
     async with transaction():
+        titles = await _live_titles(AgendaSession.track == track.id)
         await _touch_sessions(AgendaSession.track == track.id)
         await Track.delete().where(Track.id == track.id)
+        await _log_item(forum, "track", "deleted", by, _deleted(track.name, titles))
 
 
 async def add_speaker(forum: Forum, data: SpeakerIn) -> Speaker:
@@ -154,34 +175,35 @@ async def add_speaker(forum: Forum, data: SpeakerIn) -> Speaker:
     return speaker
 
 
-async def update_speaker(forum: Forum, speaker_id: int, data: SpeakerPatch) -> Speaker:
+def _sessions_of(speaker: Speaker):
+    return AgendaSession.id.is_in(
+        SessionSpeaker.select(SessionSpeaker.session).where(SessionSpeaker.speaker == speaker.id)
+    )
+
+
+async def update_speaker(
+    forum: Forum, speaker_id: int, data: SpeakerPatch, *, by: BaseUser | None = None
+) -> Speaker:
     speaker = await _get_speaker(forum, speaker_id)
     fields = _set_fields(data)
+    before = {name: getattr(speaker, name) for name in fields}
     async with transaction():
         if fields:
             # name, organisation and bio are in the sessions' calendar entries and schedules
-            await _touch_sessions(
-                AgendaSession.id.is_in(
-                    SessionSpeaker.select(SessionSpeaker.session).where(
-                        SessionSpeaker.speaker == speaker.id
-                    )
-                )
-            )
-        return await _apply(speaker, fields)
+            await _touch_sessions(_sessions_of(speaker))
+        speaker = await _apply(speaker, fields)
+        await _log_item_change(forum, speaker, before, by, _sessions_of(speaker))
+        return speaker
 
 
-async def delete_speaker(forum: Forum, speaker_id: int) -> None:
-    """Delete a speaker; their sessions stay, without them."""
+async def delete_speaker(forum: Forum, speaker_id: int, *, by: BaseUser | None = None) -> None:
+    """Delete a speaker; their sessions stay, without them (the change log names them)."""
     speaker = await _get_speaker(forum, speaker_id)
     async with transaction():
-        await _touch_sessions(
-            AgendaSession.id.is_in(
-                SessionSpeaker.select(SessionSpeaker.session).where(
-                    SessionSpeaker.speaker == speaker.id
-                )
-            )
-        )
+        titles = await _live_titles(_sessions_of(speaker))
+        await _touch_sessions(_sessions_of(speaker))
         await Speaker.delete().where(Speaker.id == speaker.id)
+        await _log_item(forum, "speaker", "deleted", by, _deleted(speaker.name, titles))
 
 
 # Sessions ----------------------------------------------------------------------------
@@ -357,9 +379,64 @@ async def _log(
     )
 
 
+# A room, track or speaker is logged as "<kind>_changed" or "<kind>_deleted", without a
+# session; its details start with ["name", before, after] (the same name twice when it
+# kept its name) and end with ["sessions", before, after]: the titles of the live sessions
+# that changed with it (after a change) or that it was taken off (before a deletion).
+ITEM_KINDS = {Room: "room", Track: "track", Speaker: "speaker"}
+
+
+async def _live_titles(where) -> str:
+    rows = await (
+        AgendaSession.select(AgendaSession.title)
+        .where(where & AgendaSession.cancelled_at.is_null())
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    )
+    return ", ".join(r["title"] for r in rows)
+
+
+def _deleted(name: str, titles: str) -> list:
+    return [["name", name, ""], *([["sessions", titles, ""]] if titles else [])]
+
+
+async def _log_item_change(
+    forum: Forum, item: Room | Track | Speaker, before: dict, by: BaseUser | None, sessions
+) -> None:
+    changed = [
+        [name, _shown(old, forum), _shown(getattr(item, name), forum)]
+        for name, old in before.items()
+        if name != "name" and old != getattr(item, name)
+    ]
+    old_name = before.get("name", item.name)
+    if not changed and old_name == item.name:
+        return  # saved as it was: nothing to tell
+    titles = await _live_titles(sessions)
+    details = [["name", old_name, item.name], *changed]
+    if titles:
+        details.append(["sessions", "", titles])
+    await _log_item(forum, ITEM_KINDS[type(item)], "changed", by, details)
+
+
+async def _log_item(
+    forum: Forum, kind: str, action: str, by: BaseUser | None, details: list
+) -> None:
+    await AgendaChange.insert(
+        AgendaChange(
+            forum=forum.id,
+            session=None,
+            user=by.id if by else None,
+            action=f"{kind}_{action}",
+            details=details,
+            published=forum.status == "published",
+            created_at=time.now(),
+        )
+    )
+
+
 async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
-    """The newest changes first, with the session's title and the person's name."""
-    return (
+    """The newest changes first, with the session's title (or the room's, track's or
+    speaker's name: `subject`, `name`) and the person's name."""
+    rows = (
         await AgendaChange.select(
             AgendaChange.action,
             AgendaChange.details,
@@ -374,6 +451,13 @@ async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
         .limit(limit)
         .output(load_json=True)
     )
+    for row in rows:
+        subject, _sep, verb = row["action"].rpartition("_")
+        row["subject"], row["verb"] = subject or "session", verb
+        row["name"] = row["title"]
+        if subject:
+            row["name"] = next((a or b for f, b, a in row["details"] if f == "name"), "")
+    return rows
 
 
 async def _refuse_clashes(

@@ -147,7 +147,7 @@ class ItemPages(Controller):
         spec, forum = _kind(kind), forum_of(request)
         form = dict(await request.form())
         try:
-            await spec.update(forum, item_id, parse(spec.patch, form))
+            await spec.update(forum, item_id, parse(spec.patch, form), by=request.user)
         except DomainError as err:
             if err.status_code == 404:
                 raise
@@ -162,7 +162,7 @@ class ItemPages(Controller):
     ) -> Template | Redirect:
         spec, forum = _kind(kind), forum_of(request)
         try:
-            await spec.delete(forum, item_id)
+            await spec.delete(forum, item_id, by=request.user)
         except DomainError as err:
             if err.status_code == 404:
                 raise

@@ -1,9 +1,15 @@
-"""Sessions in the workspace: the form with its clash preview, and the agenda builder grid."""
+"""Sessions in the workspace: the form with its clash preview, and the agenda builder grid.
+
+The grid's quick form (a free slot's "+", through htmx) and the full session form save
+through the same service and show the same clashes; without JavaScript "+" is a link to
+the full form, filled in with the slot.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -17,6 +23,7 @@ from forum_mgmt.agenda.schemas import (
     SessionPatch,
 )
 from forum_mgmt.agenda.services import AgendaClash
+from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import InvalidForm, field_error
@@ -134,21 +141,7 @@ class SessionPages(Controller):
         """The empty form; the grid's free slot fills in room, day and start (a wrong one
         is left out)."""
         forum = forum_of(request)
-        values = {
-            "room_id": parse_id(room),
-            "day": day or forum.starts_on.isoformat(),
-            "start": "09:00",
-            "kind": "talk",
-            "language": "en",
-        }
-        try:
-            clock = dt.time.fromisoformat(start or "")
-        except ValueError:
-            pass
-        else:
-            end = dt.datetime.combine(forum.starts_on, clock) + dt.timedelta(minutes=45)
-            values.update(start=clock.strftime("%H:%M"), end=end.strftime("%H:%M"))
-        return await _session_page(forum, None, values, {}, [])
+        return await _session_page(forum, None, _slot_values(forum, room, day, start), {}, [])
 
     @post("/sessions/new", status_code=HTTP_200_OK)
     async def create(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
@@ -234,6 +227,55 @@ class SessionPages(Controller):
         forum = forum_of(request)
         return await _grid_page(request, forum, day, [], None)
 
+    @get("/agenda/quick")
+    async def quick(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        room: FromQuery[str | None] = None,
+        day: FromQuery[str | None] = None,
+        start: FromQuery[str | None] = None,
+    ) -> Template | Redirect:
+        """The grid's short form for a free slot (an htmx fragment); else the full form."""
+        forum = forum_of(request)
+        if not request.headers.get("hx-request"):
+            slot = (("room", room), ("day", day), ("start", start))
+            query = urlencode([(k, v) for k, v in slot if v is not None], safe=":")
+            return Redirect(f"/manage/forums/{slug}/sessions/new?{query}", status_code=303)
+        return await _quick_form(forum, _slot_values(forum, room, day, start), {}, [])
+
+    @post("/agenda/quick", status_code=HTTP_200_OK)
+    async def quick_create(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        """Save the quick form: the grid comes back with the session, or the form with what
+        to fix (the clashes, and the box that accepts them)."""
+        forum = forum_of(request)
+        form = await _form_multi(request)
+        added: list[AgendaSession] = []
+
+        async def write(data: SessionIn) -> None:
+            added.append(await services.add_session(forum, data, by=request.user))
+
+        refused = await _save(forum, form, SessionIn, write)
+        htmx = bool(request.headers.get("hx-request"))
+        if refused is None:
+            day = str(form.get("day") or "")
+            if not htmx:
+                return Redirect(f"/manage/forums/{slug}/agenda?day={day}", status_code=303)
+            return await _grid_page(
+                request,
+                forum,
+                day,
+                [],
+                None,
+                notice=_("Added “%(title)s”.") % {"title": added[0].title},
+                fresh=added[0].id,
+                headers={"HX-Retarget": "#grid", "HX-Reswap": "outerHTML"},
+            )
+        errors, clashes, status = refused
+        if htmx:
+            return await _quick_form(forum, form, errors, clashes, status)
+        return await _session_page(forum, None, form, errors, clashes, status)
+
     @post("/agenda/move", status_code=HTTP_200_OK)
     async def move(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         """Move a session to a room and a start time, keeping its length."""
@@ -275,22 +317,80 @@ class SessionPages(Controller):
         return Redirect(f"/manage/forums/{slug}/agenda?day={day}", status_code=303)
 
 
-async def _submit(forum, session_id, form, struct, write) -> Template | Redirect:
-    """Save a session form; a refusal shows the form again, with what was typed."""
+def _slot_values(forum: Forum, room: str | None, day: str | None, start: str | None) -> dict:
+    """A new session's form filled in with a free slot of the grid; a wrong value is left
+    out (the first day, 09:00)."""
+    days = builder.forum_days(forum.starts_on, forum.ends_on)
+    try:
+        chosen = dt.date.fromisoformat(day or "")
+    except ValueError:
+        chosen = days[0]
+    values = {
+        "room_id": parse_id(room),
+        "day": (chosen if chosen in days else days[0]).isoformat(),
+        "start": "09:00",
+        "kind": "talk",
+        "language": "en",
+    }
+    try:
+        clock = dt.time.fromisoformat(start or "")
+    except ValueError:
+        pass
+    else:
+        end = dt.datetime.combine(forum.starts_on, clock) + dt.timedelta(minutes=45)
+        values.update(start=clock.strftime("%H:%M"), end=end.strftime("%H:%M"))
+    return values
+
+
+# The service names the API's fields; the forms type a day and two clock times.
+FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}
+
+
+async def _save(forum, form, struct, write) -> tuple[dict, list, int] | None:
+    """Save a session form through `write`; a refusal is (errors, clashes, status)."""
     try:
         await write(msgspec.convert(session_form(form, forum), struct, strict=False))
     except msgspec.ValidationError as err:
-        errors, clashes, status = field_error(err), [], 422
+        return field_error(err), [], 422
     except AgendaClash as clash:
-        errors, clashes, status = {"form": clash.message}, clash.clashes, 409
+        return {"form": clash.message}, clash.clashes, 409
     except DomainError as err:
         if err.status_code == 404:
             raise
-        errors, clashes, status = err.fields or {"form": err.message}, [], 422
-    else:
+        fields = {FORM_FIELDS.get(k, k): v for k, v in (err.fields or {}).items()}
+        return fields or {"form": err.message}, [], 422
+    return None
+
+
+async def _submit(forum, session_id, form, struct, write) -> Template | Redirect:
+    """Save a session form; a refusal shows the form again, with what was typed."""
+    refused = await _save(forum, form, struct, write)
+    if refused is None:
         day = form.get("day")
         return Redirect(f"/manage/forums/{forum.slug}/agenda?day={day}", status_code=303)
+    errors, clashes, status = refused
     return await _session_page(forum, session_id, form, errors, clashes, status)
+
+
+async def _quick_form(forum, values, errors, clashes, status=200) -> Template:
+    agenda = await services.load_agenda(forum)
+    try:
+        day_label = time.fmt_date(dt.date.fromisoformat(str(values.get("day"))), "full")
+    except ValueError:
+        day_label = ""
+    return Template(
+        "manage/_quick.html",
+        context={
+            "forum": forum,
+            "values": values,
+            "errors": errors,
+            "clashes": clashes,
+            "day_label": day_label,
+            "room_options": [(r.id, pick(r.name, r.name_local)) for r in agenda.rooms],
+            "speakers": await services.list_speakers(forum),
+        },
+        status_code=status,
+    )
 
 
 async def _session_page(forum, session_id, values, errors, clashes, status=200) -> Template:
@@ -319,7 +419,19 @@ async def _session_page(forum, session_id, values, errors, clashes, status=200) 
     )
 
 
-async def _grid_page(request, forum, day, clashes, move, status=200, error=None) -> Template:
+async def _grid_page(
+    request,
+    forum,
+    day,
+    clashes,
+    move,
+    status=200,
+    error=None,
+    *,
+    notice=None,
+    fresh=None,
+    headers=None,
+) -> Template:
     days = builder.forum_days(forum.starts_on, forum.ends_on)
     try:
         chosen = dt.date.fromisoformat(day) if day else days[0]
@@ -339,7 +451,10 @@ async def _grid_page(request, forum, day, clashes, move, status=200, error=None)
             "clashes": clashes,
             "move": move,
             "error": error,
+            "notice": notice,
+            "fresh": fresh,
             "section": "agenda",
         },
         status_code=status,
+        headers=headers,
     )
