@@ -362,3 +362,25 @@ async def test_another_forums_room_track_speaker_and_session_are_refused(client)
     assert (await Room.objects().where(Room.id == room.id).first()).capacity == 5
     mine_now = await AgendaSession.objects().where(AgendaSession.id == mine["id"]).first()
     assert (mine_now.room, mine_now.track, mine_now.sequence) == (None, None, 0)
+
+
+async def test_item_changes_through_the_api_are_logged_with_their_author(client):
+    from forum_mgmt.agenda.tables import AgendaChange
+
+    forum, auth = await _organizer()
+    room = await make_room(forum, "Side Room")
+    speaker = await make_speaker(forum, "Sample Person")
+    await make_session(forum, room=room, speakers=[speaker])
+    assert (
+        await client.patch(f"/api/forums/tf/rooms/{room.id}", json={"name": "Salon"}, headers=auth)
+    ).status_code == 200
+    assert (
+        await client.delete(f"/api/forums/tf/speakers/{speaker.id}", headers=auth)
+    ).status_code == 204
+    rows = await AgendaChange.select(AgendaChange.action, AgendaChange.user.username).order_by(
+        AgendaChange.id
+    )
+    assert [(r["action"], r["user.username"]) for r in rows][-2:] == [
+        ("room_changed", "org"),
+        ("speaker_deleted", "org"),
+    ]

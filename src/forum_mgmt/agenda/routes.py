@@ -204,13 +204,15 @@ class AgendaAPI(Controller):
         item_id: FromPath[int],
         data: JSONBody[RoomPatch],
     ) -> RoomOut:
-        return RoomOut.of(await services.update_room(forum_of(request), item_id, data))
+        return RoomOut.of(
+            await services.update_room(forum_of(request), item_id, data, by=request.user)
+        )
 
     @delete("/rooms/{item_id:int}", **ORGANIZER)
     async def delete_room(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
-        await services.delete_room(forum_of(request), item_id)
+        await services.delete_room(forum_of(request), item_id, by=request.user)
 
     @post("/tracks", status_code=HTTP_201_CREATED, **ORGANIZER)
     async def add_track(
@@ -226,13 +228,15 @@ class AgendaAPI(Controller):
         item_id: FromPath[int],
         data: JSONBody[TrackPatch],
     ) -> TrackOut:
-        return TrackOut.of(await services.update_track(forum_of(request), item_id, data))
+        return TrackOut.of(
+            await services.update_track(forum_of(request), item_id, data, by=request.user)
+        )
 
     @delete("/tracks/{item_id:int}", **ORGANIZER)
     async def delete_track(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
-        await services.delete_track(forum_of(request), item_id)
+        await services.delete_track(forum_of(request), item_id, by=request.user)
 
     @post("/speakers", status_code=HTTP_201_CREATED, **ORGANIZER)
     async def add_speaker(
@@ -248,13 +252,15 @@ class AgendaAPI(Controller):
         item_id: FromPath[int],
         data: JSONBody[SpeakerPatch],
     ) -> SpeakerOut:
-        return SpeakerOut.of(await services.update_speaker(forum_of(request), item_id, data))
+        return SpeakerOut.of(
+            await services.update_speaker(forum_of(request), item_id, data, by=request.user)
+        )
 
     @delete("/speakers/{item_id:int}", **ORGANIZER)
     async def delete_speaker(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
-        await services.delete_speaker(forum_of(request), item_id)
+        await services.delete_speaker(forum_of(request), item_id, by=request.user)
 
     @post("/sessions", status_code=HTTP_201_CREATED, **ORGANIZER)
     async def add_session(
