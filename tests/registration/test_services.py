@@ -400,3 +400,24 @@ async def test_many_resends_at_once_send_the_link_once():
     )
     assert [getattr(r, "code", r) for r in results] == ["already_registered"] * 12
     assert await Outbox.count().where(Outbox.template == "link") == 1
+
+
+async def test_a_forum_in_a_rush_waits_at_its_own_gate_and_holds_up_no_other_forum():
+    busy = await make_forum("busy", capacity=5)
+    quiet = await make_forum("quiet", capacity=5)
+    gate = seats.gate(busy.id)
+    assert seats.gate(busy.id) is gate and seats.gate(quiet.id) is not gate
+    for _ in range(seats.GATE):  # every place at the busy forum's gate taken
+        await gate.acquire()
+    try:
+        waiting = asyncio.create_task(services.register(busy, person(1)))
+        assert (await services.register(quiet, person(2))).registration.status == "confirmed"
+        await asyncio.sleep(0.05)
+        assert (
+            not waiting.done()
+            and await Registration.count().where(Registration.forum == busy.id) == 0
+        )
+    finally:
+        for _ in range(seats.GATE):
+            gate.release()
+    assert (await waiting).registration.status == "confirmed"

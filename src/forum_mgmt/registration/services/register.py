@@ -144,7 +144,7 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
     )
     position = None
     try:
-        async with transaction():
+        async with seats.gate(forum.id), transaction():
             # The guarding write comes first: the seat, then the row that holds it.
             if forum.approval or c.category.approval:
                 reg.status = Status.PENDING
