@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -11,12 +12,28 @@ from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import SessionPatch
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.core import db
+from forum_mgmt.core.errors import DomainError
 from forum_mgmt.exports import services
 from forum_mgmt.forums.tables import Forum, Organisation
+from forum_mgmt.registration import services as registration
+from forum_mgmt.registration.tables import Category, Counter, Question, Registration
 from tests.conftest import TABLES
 from tests.exports.factories import export_forum
+from tests.registration.helpers import person
 
-ALL = (Organisation, Forum, Room, Track, Speaker, AgendaSession, SessionSpeaker)
+ALL = (
+    Organisation,
+    Forum,
+    Room,
+    Track,
+    Speaker,
+    AgendaSession,
+    SessionSpeaker,
+    Category,
+    Question,
+    Counter,
+)
+DEFAULT_CODES = ["attendee", "speaker", "press", "vip", "staff"]
 
 
 async def _wipe() -> None:
@@ -85,6 +102,177 @@ async def test_an_import_refuses_a_slug_in_use_and_writes_nothing():
     assert await _counts() == before
 
 
+async def _set_up_registration(forum: Forum) -> None:
+    """A VIP quota, an invitation-only category that needs approval, and questions whose
+    positions have a gap (a removed question)."""
+    codes = {c.code: c for c in await registration.ensure_categories(forum)}
+    await registration.update_category(
+        forum, codes["vip"].id, public=False, approval=False, quota=1
+    )
+    await registration.update_category(
+        forum, codes["speaker"].id, public=False, approval=True, quota=0
+    )
+    gone = await registration.add_question(forum, label="Your website", kind="text")
+    await registration.add_question(
+        forum,
+        label="How did you hear of us?",
+        label_local="您如何得知本論壇？",
+        kind="choice",
+        choices="A friend\n朋友介紹\nThe news",
+        required=True,
+    )
+    await registration.add_question(
+        forum, label="Do you need a visa letter?", label_local="需要簽證邀請函嗎？", kind="yesno"
+    )
+    await registration.remove_question(forum, gone.id)
+
+
+def _category(code: str, position: int, **fields) -> dict:
+    fields = {"public": False, "approval": False, "quota": 0} | fields
+    name = {"vip": "VIP"}.get(code, code.capitalize())
+    return {"code": code, "name": name, "name_local": "", **fields, "position": position}
+
+
+async def test_the_registration_set_up_travels_and_the_imported_forum_signs_people_up(client):
+    forum, _it = await export_forum(capacity=10, waitlist=False)
+    await _set_up_registration(forum)
+    choice = (await registration.questions(forum))[0]
+    await registration.register(forum, person(9, answers={str(choice.id): "A friend"}))
+    first = await services.export_forum(forum.slug)
+    doc = json.loads(first)
+    assert (doc["forum"]["capacity"], doc["forum"]["waitlist"], doc["forum"]["approval"]) == (
+        10,
+        False,
+        False,
+    )
+    assert doc["categories"] == [
+        _category("attendee", 0, public=True),
+        _category("speaker", 1, approval=True),
+        _category("press", 2, public=True, approval=True),
+        _category("vip", 3, quota=1),
+        _category("staff", 4),
+    ]
+    assert doc["questions"] == [
+        {
+            "label": "How did you hear of us?",
+            "label_local": "您如何得知本論壇？",
+            "kind": "choice",
+            "choices": ["A friend", "朋友介紹", "The news"],
+            "required": True,
+            "position": 1,
+        },
+        {
+            "label": "Do you need a visa letter?",
+            "label_local": "需要簽證邀請函嗎？",
+            "kind": "yesno",
+            "choices": [],
+            "required": False,
+            "position": 2,
+        },
+    ]
+    # People stay behind: the registrations CSV and a database backup are for them.
+    assert set(doc) == {
+        *("format", "version", "organisation", "forum", "rooms", "tracks", "speakers"),
+        *("sessions", "categories", "questions"),
+    }
+    assert "person9@example.org" not in first.decode()
+
+    await _wipe()
+    imported = await services.import_forum(first)
+    assert await services.export_forum(forum.slug) == first
+    # The seat counters exist before anyone signs up, as when a forum gets its categories.
+    categories = await Category.objects().order_by(Category.position)
+    assert [c.code for c in categories] == DEFAULT_CODES
+    assert {r["key"] for r in await Counter.select(Counter.key)} == {
+        f"forum:{imported.id}",
+        f"waitlist:{imported.id}",
+        f"shared:{imported.id}",
+        *(f"category:{c.id}" for c in categories),
+    }
+
+    page = (await client.get("/forums/tf/register")).text
+    assert re.findall(r'<option value="([a-z]+)"', page) == ["attendee", "press"]
+    assert "How did you hear of us?" in page and "朋友介紹" in page
+    assert "需要簽證邀請函嗎？" in (await client.get("/forums/tf/register?lang=zh-TW")).text
+
+    choice, yesno = await registration.questions(imported)
+    answers = {str(choice.id): "朋友介紹", str(yesno.id): "yes"}
+    signed_up = await registration.register(imported, person(1, answers=answers))
+    assert signed_up.registration.status == "confirmed"
+    saved = await Registration.select(Registration.answers).first()
+    assert registration.loaded(saved["answers"]) == answers
+    with pytest.raises(DomainError) as err:
+        await registration.register(imported, person(2, answers={str(choice.id): "Maybe"}))
+    assert err.value.fields == {f"answers.{choice.id}": "Choose one of the options."}
+    with pytest.raises(DomainError) as err:
+        await registration.register(imported, person(2, category="vip", answers=answers))
+    assert err.value.fields == {"category": "This category is by invitation only."}
+
+    vip = await registration.register(
+        imported, person(3, category="vip", answers=answers), by_organizer=True
+    )
+    assert vip.registration.status == "confirmed"
+    with pytest.raises(DomainError) as err:
+        await registration.register(
+            imported, person(4, category="vip", answers=answers), by_organizer=True
+        )
+    assert (err.value.code, err.value.message) == ("full", "This forum is full.")
+    speaker = await registration.register(
+        imported, person(5, category="speaker", answers=answers), by_organizer=True
+    )
+    assert speaker.registration.status == "pending"
+
+
+async def test_a_file_from_before_categories_and_questions_imports_with_the_defaults():
+    forum, _it = await export_forum()
+    doc = json.loads(await services.export_forum(forum.slug))
+    assert (doc["categories"], doc["questions"]) == ([], [])  # never used: none made yet
+    await registration.add_question(forum, label="Website", kind="text")
+    del doc["categories"], doc["questions"]
+    await _wipe()
+    imported = await services.import_forum(json.dumps(doc).encode())
+    assert (await Category.count(), await Question.count()) == (0, 0)
+    signed_up = await registration.register(imported, person(1))
+    assert signed_up.registration.status == "confirmed"
+    assert [c.code for c in await registration.ensure_categories(imported)] == DEFAULT_CODES
+    assert json.loads(await services.export_forum("tf"))["categories"] == [
+        _category("attendee", 0, public=True),
+        _category("speaker", 1),
+        _category("press", 2, public=True, approval=True),
+        _category("vip", 3),
+        _category("staff", 4),
+    ]
+
+
+async def test_the_file_s_own_categories_are_the_forum_s_without_the_defaults():
+    forum, _it = await export_forum(capacity=5)
+    doc = json.loads(await services.export_forum(forum.slug))
+    doc["categories"] = [
+        {"code": "delegate", "name": "Delegate", "name_local": "代表"},
+        {
+            "code": "partner",
+            "name": "Partner",
+            "name_local": "合作夥伴",
+            "public": False,
+            "quota": 2,
+            "position": 1,
+        },
+    ]
+    await _wipe()
+    imported = await services.import_forum(json.dumps(doc).encode())
+    categories = await registration.ensure_categories(imported)
+    assert [(c.code, c.name, c.name_local, c.public, c.quota) for c in categories] == [
+        ("delegate", "Delegate", "代表", True, 0),
+        ("partner", "Partner", "合作夥伴", False, 2),
+    ]
+    assert await Category.count() == 2
+    with pytest.raises(DomainError) as err:
+        await registration.register(imported, person(1))
+    assert err.value.fields == {"category": "Choose one of the categories."}
+    signed_up = await registration.register(imported, person(2, category="delegate"))
+    assert signed_up.registration.status == "confirmed"
+
+
 def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
     unknown_room = json.loads(json.dumps(good))
     unknown_room["sessions"][0]["room"] = "room-9"
@@ -98,7 +286,42 @@ def _bad_files(good: dict) -> dict[str, tuple[bytes, str]]:
     uid_twice["sessions"][1]["uid"] = uid_twice["sessions"][0]["uid"]
     no_uuid = json.loads(json.dumps(good))
     no_uuid["rooms"][1]["uid"] = "room-2"
+
+    def changed(capacity: int = 0, categories=(), questions=()) -> bytes:
+        doc = json.loads(json.dumps(good))
+        doc["forum"]["capacity"] = capacity
+        doc["categories"], doc["questions"] = list(categories), list(questions)
+        return json.dumps(doc).encode()
+
+    vip = {"code": "vip", "name": "VIP", "quota": 2}
     return {
+        "category code twice": (
+            changed(categories=[vip, vip | {"name": "Guest"}]),
+            "Nothing was imported: Some fields need attention. $.categories[1].code: "
+            "Choose another.",
+        ),
+        "bad category code": (
+            changed(categories=[vip | {"code": "V I P"}]),
+            "This is not a forum file: Expected `str` matching regex",
+        ),
+        "quota over capacity": (
+            changed(1, [vip]),
+            "Nothing was imported: A quota is a number of seats within the forum's capacity. "
+            "$.categories[0].quota: Between 0 and the forum's capacity.",
+        ),
+        "quotas over capacity": (
+            changed(3, [vip, vip | {"code": "press"}]),
+            "Nothing was imported: The quotas together would exceed the forum's capacity.",
+        ),
+        "one option": (
+            changed(questions=[{"label": "Lunch?", "kind": "choice", "choices": ["Yes"]}]),
+            "Nothing was imported: Some fields need attention. $.questions[0].choices: "
+            "Give at least two options, one per line.",
+        ),
+        "unknown question kind": (
+            changed(questions=[{"label": "Lunch?", "kind": "essay"}]),
+            "This is not a forum file: Invalid enum value 'essay' - at `$.questions[0].kind`",
+        ),
         "not json": (b"{nope", "This is not a forum file: JSON is malformed"),
         "missing field": (
             json.dumps(missing).encode(),

@@ -6,6 +6,13 @@ calendars and schedule files, and keep it in the installation that imports them 
 without one gets a new one). Instants are ISO 8601 with the forum's UTC offset. Each
 record validates with the same Structs as the API, so a file that imports is a forum the
 API could build.
+
+The registration set-up travels too: the categories (in their order, with the seats each
+holds) and the extra questions of the form. A forum whose categories were never used has
+none in the file, and the one that imports it gets the defaults on first use, as any new
+forum does; a file from before these lists imports that way as well. Registrations,
+tickets, check-ins and the forum's ticket-signing key stay out: they are personal data and
+secrets (attendees leave through the registrations CSV; a database backup keeps them).
 """
 
 from __future__ import annotations
@@ -20,9 +27,15 @@ from forum_mgmt.agenda.schemas import Count, Language, RoomIn, SpeakerIn, TrackI
 from forum_mgmt.agenda.tables import SessionKind, SpeakerRole
 from forum_mgmt.forums.schemas import ForumIn, Long, Name, Short, Slug
 from forum_mgmt.forums.tables import ForumStatus
+from forum_mgmt.registration.tables import QuestionKind
 
 FORMAT = "forum_mgmt/forum"
 Key = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Position = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+# The category columns' lengths; a code is what the API and the badges command name it by.
+Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=32)]
+CategoryName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+CategoryNameLocal = Annotated[str, msgspec.Meta(max_length=120)]
 
 
 class OrganisationFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -73,6 +86,29 @@ class SessionFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     cancelled_at: dt.datetime | None = None
 
 
+class CategoryFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A kind of participant; `code` is unique within the file, `quota` 0 shares the seats."""
+
+    code: Code
+    name: CategoryName
+    name_local: CategoryNameLocal = ""
+    public: bool = True
+    approval: bool = False
+    quota: Count = 0
+    position: Position = 0
+
+
+class QuestionFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """An extra question of the registration form; `choices` for a choice question."""
+
+    label: Short
+    label_local: Short = ""
+    kind: QuestionKind = QuestionKind.TEXT
+    choices: list[Long] = []
+    required: bool = False
+    position: Position = 0
+
+
 class ForumTransfer(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     format: Literal["forum_mgmt/forum"]
     version: Literal[1]
@@ -82,3 +118,5 @@ class ForumTransfer(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     tracks: list[TrackFile] = []
     speakers: list[SpeakerFile] = []
     sessions: list[SessionFile] = []
+    categories: list[CategoryFile] = []
+    questions: list[QuestionFile] = []

@@ -2,8 +2,10 @@
 
 The file holds no database ids (see exports/schemas.py), so exporting, importing into
 another database and exporting again gives the same bytes. Rooms, speakers and sessions
-keep their uids, so calendars and schedule tools see the same items after a move. An
-import is all or nothing: it runs in one transaction through the same services the API
+keep their uids, so calendars and schedule tools see the same items after a move. The
+registration set-up (categories, extra questions) travels with the forum; registrations,
+tickets, check-ins and the forum's ticket-signing key do not (personal data and secrets).
+An import is all or nothing: it runs in one transaction through the same services the API
 uses.
 """
 
@@ -23,9 +25,11 @@ from forum_mgmt.core.errors import DomainError, NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.exports.schemas import (
     FORMAT,
+    CategoryFile,
     ForumFile,
     ForumTransfer,
     OrganisationFile,
+    QuestionFile,
     RoomFile,
     SessionFile,
     SessionSpeakerFile,
@@ -35,6 +39,8 @@ from forum_mgmt.exports.schemas import (
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
 from forum_mgmt.forums.tables import Forum, ForumStatus, Organisation
+from forum_mgmt.registration import services as registration
+from forum_mgmt.registration.tables import Category, Question
 
 
 class InvalidForumFile(DomainError):
@@ -43,6 +49,7 @@ class InvalidForumFile(DomainError):
 
 # The session's own fields, the same in the file, the table and the API.
 _SESSION_FIELDS = ("title", "title_local", "abstract", "abstract_local", "kind", "language")
+_QUESTION_FIELDS = ("label", "label_local", "kind", "required")
 
 
 def _fields(item, names) -> dict:
@@ -52,7 +59,12 @@ def _fields(item, names) -> dict:
 
 
 async def export_forum(slug: str) -> bytes:
-    """The forum with this slug (draft or published, removed sessions too) as JSON."""
+    """The forum with this slug (draft or published, removed sessions too) as JSON.
+
+    With its registration set-up (categories, extra questions), but without registrations,
+    tickets, check-ins or its ticket-signing key: personal data and secrets stay in the
+    installation (the registrations CSV exports attendees; a database backup keeps them).
+    """
     forum = await Forum.objects(Forum.organisation).where(Forum.slug == slug).first()
     if forum is None:
         raise NotFound(_("There is no forum at this address."))
@@ -74,6 +86,13 @@ async def export_forum(slug: str) -> bytes:
         .where(SessionSpeaker.session.forum == forum.id)
         .order_by(SessionSpeaker.position, SessionSpeaker.id)
     )
+    # Read only: a forum whose categories were never used has none yet (see schemas.py).
+    categories = (
+        await Category.objects()
+        .where(Category.forum == forum.id)
+        .order_by(Category.position, Category.id)
+    )
+    questions = await registration.questions(forum)
     # Keys follow the order in the file, which an import keeps: a round trip is exact.
     room_key = {r.id: f"room-{i}" for i, r in enumerate(rooms, 1)}
     track_key = {t.id: f"track-{i}" for i, t in enumerate(tracks, 1)}
@@ -115,6 +134,15 @@ async def export_forum(slug: str) -> bytes:
                 cancelled_at=shown(s.cancelled_at),
             )
             for s in sessions
+        ],
+        categories=[CategoryFile(**_fields(c, CategoryFile)) for c in categories],
+        questions=[
+            QuestionFile(
+                **_fields(q, _QUESTION_FIELDS),
+                choices=q.choices.split("\n") if q.choices else [],
+                position=q.position,
+            )
+            for q in questions
         ],
     )
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
@@ -222,6 +250,7 @@ async def _organisation(described: OrganisationFile, chosen: str | None) -> Orga
 async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
     f = doc.forum
     forum = await forums.create_forum(org, ForumIn(**_fields(f, ForumIn)))
+    await _registration_setup(forum, doc)
     rooms: dict[str, Room] = {}
     for r in doc.rooms:
         rooms[r.key] = await agenda.add_room(forum, RoomIn(**_fields(r, RoomIn)))
@@ -251,6 +280,46 @@ async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
         forum.published_at = f.published_at or forum.published_at
         await forum.save([Forum.published_at])
     return forum
+
+
+async def _registration_setup(forum: Forum, doc: ForumTransfer) -> None:
+    """The file's categories and questions; a file without categories leaves the defaults
+    to their first use, as for any new forum."""
+    if doc.categories:
+        _check_categories(doc.categories, capacity=forum.capacity)
+        await Category.insert(
+            *[Category(forum=forum.id, **_fields(c, CategoryFile)) for c in doc.categories]
+        )
+        # Finds the categories just made, so adds no defaults; makes the seat counters.
+        await registration.ensure_categories(forum)
+    for i, q in enumerate(doc.questions):
+        try:
+            question = await registration.add_question(
+                forum, **_fields(q, _QUESTION_FIELDS), choices="\n".join(q.choices)
+            )
+        except DomainError as err:
+            err.fields = {f"$.questions[{i}].{name}": text for name, text in err.fields.items()}
+            raise
+        await Question.update({Question.position: q.position}).where(Question.id == question.id)
+
+
+def _check_categories(categories: list[CategoryFile], *, capacity: int) -> None:
+    """What the settings page asks of categories: codes apart, quotas within capacity."""
+    seen: set[str] = set()
+    for i, c in enumerate(categories):
+        if c.code in seen:
+            raise InvalidForumFile(
+                _("Some fields need attention."),
+                fields={f"$.categories[{i}].code": _("Choose another.")},
+            )
+        seen.add(c.code)
+        if capacity and c.quota > capacity:
+            raise InvalidForumFile(
+                _("A quota is a number of seats within the forum's capacity."),
+                fields={f"$.categories[{i}].quota": _("Between 0 and the forum's capacity.")},
+            )
+    if sum(c.quota for c in categories) > capacity > 0:
+        raise InvalidForumFile(_("The quotas together would exceed the forum's capacity."))
 
 
 async def _keep_uid(table: type[Room | Speaker], ident: int, uid: uuid.UUID | None) -> None:
