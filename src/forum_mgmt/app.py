@@ -45,6 +45,7 @@ from forum_mgmt.registration.routes import (
     TicketAPI,
     TicketPages,
 )
+from forum_mgmt.tickets import mail as ticket_mail
 from forum_mgmt.tickets.routes import CheckinKeyAPI, ReissueAPI, TicketFiles, TicketWorkspace
 
 log = logging.getLogger("forum_mgmt")
@@ -154,6 +155,7 @@ def _csrf(settings) -> DefineMiddleware:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    ticket_mail.install()  # mail this process sends embeds the ticket's QR
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=12 * 3600,

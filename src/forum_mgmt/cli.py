@@ -200,7 +200,9 @@ def _import(args: argparse.Namespace) -> int:
 
 def _mail(args: argparse.Namespace) -> int:
     from forum_mgmt.mail import services as mail
+    from forum_mgmt.tickets import mail as ticket_mail
 
+    ticket_mail.install()  # the mail it sends embeds the ticket's QR
     sent = asyncio.run(mail.send_all())
     print(f"Sent {sent} message(s); failures stay queued for the next run.")
     return 0

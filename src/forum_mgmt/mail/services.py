@@ -13,9 +13,12 @@ import datetime as dt
 import json
 import logging
 import os
+import secrets
 import smtplib
+from collections.abc import Awaitable, Callable
 from email.header import Header
 from email.message import Message
+from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
@@ -92,7 +95,7 @@ async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
     sent: list[int] = []
     for row in sorted(claimed, key=lambda r: r["id"]):
         try:
-            message = render(row)
+            message = await compose(row)
             await asyncio.to_thread(deliver, message)
         except Exception as err:  # any failure: keep the row, try again later
             attempts = row["attempts"] + 1
@@ -152,11 +155,60 @@ def _sender() -> str:
     return os.environ.get("MAIL_FROM", "forum_mgmt <noreply@localhost>")
 
 
-def render(row: dict) -> Message:
-    """The message of an outbox row, in the language of its reader."""
+# Pictures drawn when a message goes out, embedded in it: a domain to the right (tickets)
+# installs the drawing for a context field at startup, as mail may not import it.
+InlineImage = Callable[[dict], Awaitable[bytes | None]]
+_inline_images: dict[str, InlineImage] = {}
+
+
+def register_inline_image(field: str, draw: InlineImage) -> None:
+    """From now on, a message whose context has `field` embeds the PNG `draw(context[field])`
+    returns at send time; the templates find its address in `inline[field]` (None: no
+    picture for this message, the links alone)."""
+    _inline_images[field] = draw
+
+
+async def inline_images(context: dict) -> dict[str, bytes | None]:
+    """The pictures of a message's context, drawn now; one that cannot be drawn is None."""
+    images: dict[str, bytes | None] = {}
+    for field, draw in _inline_images.items():
+        if context.get(field):
+            try:
+                images[field] = await draw(context[field])
+            except Exception:  # the message matters more than its picture: send the links
+                log.exception("inline picture %r could not be drawn", field)
+                images[field] = None
+    return images
+
+
+async def compose(row: dict) -> Message:
+    """The message of an outbox row as it goes out now, its pictures embedded."""
+    return render(row, images=await inline_images(_context(row)))
+
+
+def _context(row: dict) -> dict:
     context = row["context"]
     if isinstance(context, str):  # Piccolo hands JSON back as text
         context = json.loads(context)
+    return context
+
+
+def render(row: dict, *, images: dict[str, bytes | None] | None = None) -> Message:
+    """The message of an outbox row, in the language of its reader, with these pictures
+    embedded (`compose` draws them)."""
+    context = _context(row)
+    parts: list[MIMEImage] = []
+    inline: dict[str, str | None] = {}
+    for field, png in (images or {}).items():
+        inline[field] = None
+        if png:
+            cid = f"{field}.{row['id']}.{secrets.token_hex(6)}@forum-mgmt"
+            picture = MIMEImage(png, "png")
+            picture.add_header("Content-ID", f"<{cid}>")
+            picture.add_header("Content-Disposition", "inline", filename=f"{field}.png")
+            parts.append(picture)
+            inline[field] = f"cid:{cid}"
+    context = {**context, "inline": inline}
     env = _env()
     with i18n.language(row["language"]):
         text = env.get_template(f"mail/{row['template']}.txt")
@@ -166,7 +218,10 @@ def render(row: dict) -> Message:
         # sets and cost several times more CPU per message.
         message: Message = MIMEMultipart("alternative")
         message.attach(MIMEText(text.render(context), "plain", "utf-8"))
-        message.attach(MIMEText(html.render(context), "html", "utf-8"))
+        body: Message = MIMEText(html.render(context), "html", "utf-8")
+        if parts:  # RFC 2387: the HTML and the pictures it shows by cid: travel together
+            body = MIMEMultipart("related", _subparts=[body, *parts])
+        message.attach(body)
     if calendar := context.get("calendar"):
         mixed = MIMEMultipart("mixed")
         mixed.attach(message)

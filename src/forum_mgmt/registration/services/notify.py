@@ -21,11 +21,17 @@ TICKET_TEMPLATES = frozenset({"confirmed", "approved", "promoted"})
 
 
 def ticket_context(registration: Registration) -> dict:
-    """Where the ticket lives. The QR is a remote image served by the tickets domain
-    (registration may not import it): no code in the queued mail, so a reissue never
-    leaves a stale QR in a message that has not gone out yet."""
+    """Where the ticket lives, and whose it is. No code in the queued mail, so a reissue
+    never leaves a stale QR in a message that has not gone out yet: the tickets domain
+    (registration may not import it) draws the QR from the token when the mail is sent
+    (tickets/mail.py); `qr_png`, the remote picture, serves when nothing draws it."""
     base = manage_url(registration)
-    return {"page": base, "qr_png": f"{base}/qr.png", "pdf": f"{base}/ticket.pdf"}
+    return {
+        "token": registration.token,
+        "page": base,
+        "qr_png": f"{base}/qr.png",
+        "pdf": f"{base}/ticket.pdf",
+    }
 
 
 def forum_context(forum: Forum) -> dict:
