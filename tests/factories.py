@@ -4,18 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel.dates import format_date
 from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.accounts import services as accounts
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
-from forum_mgmt.core import time
+from forum_mgmt.core import i18n, time
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
 from forum_mgmt.forums.tables import Forum, Role
 
-DAY = dt.date(2026, 12, 5)
 TZ = "Asia/Taipei"
+# The test forum's day is always a month after the day the tests run (in Taipei), so that
+# registration is open (until the forum's last day ends) and check-in not yet (it opens the
+# day before): no test may depend on the calendar date. Something that is already past
+# is relative to TODAY (or time.now()), something before or after the forum relative to DAY.
+TODAY = time.today(TZ)
+DAY = TODAY + dt.timedelta(days=30)
+NEXT_DAY = DAY + dt.timedelta(days=1)
+
+
+def at(clock: str, day: dt.date = DAY) -> str:
+    """A wall-clock time in Taipei as the API writes it: at("09:00") is DAY's 09:00+08:00."""
+    return f"{day.isoformat()}T{dt.time.fromisoformat(clock).isoformat()}+08:00"
+
+
+def utc(clock: str, day: dt.date = DAY) -> dt.datetime:
+    """An instant given in UTC: utc("01:00") is 09:00 in Taipei on DAY."""
+    return dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=dt.UTC)
+
+
+def spelled(day: dt.date = DAY, style: str = "full", lang: str = "en") -> str:
+    """A day as the pages write it ("Saturday, December 5, 2026", "2026年12月5日 星期六")."""
+    return format_date(day, format=style, locale=i18n.babel_locale(lang))
 
 
 async def make_forum(slug: str = "test-forum", *, publish: bool = True, **fields) -> Forum:

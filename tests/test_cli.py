@@ -11,7 +11,7 @@ from forum_mgmt.accounts.tables import ApiToken
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Role
 from tests.conftest import sign_in
-from tests.factories import bearer, make_forum, make_user
+from tests.factories import DAY, bearer, make_forum, make_user
 
 
 def cli(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -79,14 +79,14 @@ async def test_demo_prints_the_sign_in_with_demo_password(client, tmp_path):
     done = cli(
         "demo",
         "--date",
-        "2026-12-24",
+        DAY.isoformat(),
         DEMO_PASSWORD="demo-pass-2026",
         BASE_URL="http://forum.test",
         FORUM_MGMT_DATA=str(tmp_path),
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        "Loaded the demo forum “NGO Leaders Forum 2026” on 2026-12-24: "
+        f"Loaded the demo forum “NGO Leaders Forum 2026” on {DAY}: "
         "http://forum.test/forums/ngo-leaders-forum-2026",
         "Demo sign-in (organizer, then door staff):",
         "http://forum.test/login  demo-organizer / demo-pass-2026",

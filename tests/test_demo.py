@@ -3,19 +3,20 @@ import datetime as dt
 from forum_mgmt import demo
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.forums.tables import Forum
+from tests.factories import DAY, utc
 
 TABLES = (Forum, Room, Track, Speaker, AgendaSession, SessionSpeaker)
 
 
 async def test_demo_builds_a_full_published_day():
-    forum, created = await demo.load(dt.date(2026, 12, 24))
+    forum, created = await demo.load(DAY)
     assert created
     assert (forum.slug, forum.status, forum.timezone) == (
         "ngo-leaders-forum-2026",
         "published",
         "Asia/Taipei",
     )
-    assert forum.starts_on == forum.ends_on == dt.date(2026, 12, 24)
+    assert forum.starts_on == forum.ends_on == DAY
     assert "2026-01-07" in forum.description
     assert await AgendaSession.count() >= 10
     assert await Room.count() >= 3
@@ -26,7 +27,7 @@ async def test_demo_builds_a_full_published_day():
 
 
 async def test_demo_has_the_reports_people_in_their_roles_and_marks_the_rest():
-    await demo.load(dt.date(2026, 12, 24))
+    await demo.load(DAY)
     links = await SessionSpeaker.select(
         SessionSpeaker.speaker.name,
         SessionSpeaker.speaker.name_local,
@@ -47,19 +48,19 @@ async def test_demo_has_the_reports_people_in_their_roles_and_marks_the_rest():
 
 
 async def test_demo_is_dated_in_taipei_and_loading_twice_changes_nothing():
-    await demo.load(dt.date(2026, 12, 24))
+    await demo.load(DAY)
     before = [await t.count() for t in TABLES]
-    again, created = await demo.load(dt.date(2027, 1, 1))
+    again, created = await demo.load(DAY + dt.timedelta(days=8))
     assert not created
-    assert again.starts_on == dt.date(2026, 12, 24)
+    assert again.starts_on == DAY
     assert [await t.count() for t in TABLES] == before
     opening = await AgendaSession.objects().where(AgendaSession.kind == "opening").first()
     # 09:00 in Taipei on the demo day
-    assert opening.starts_at == dt.datetime(2026, 12, 24, 1, 0, tzinfo=dt.UTC)
+    assert opening.starts_at == utc("01:00")
 
 
 async def test_demo_agenda_page_shows_lin_and_chiesara_in_both_languages(client):
-    await demo.load(dt.date(2026, 12, 24))
+    await demo.load(DAY)
     en = (await client.get("/forums/ngo-leaders-forum-2026/agenda?lang=en")).text
     zh = (await client.get("/forums/ngo-leaders-forum-2026/agenda?lang=zh-TW")).text
     for html in (en, zh):

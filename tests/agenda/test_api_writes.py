@@ -1,8 +1,13 @@
 """The organizer API: PRODUCT.md's field names, status codes and clash answers."""
 
+import datetime as dt
+
 from forum_mgmt.agenda.tables import AgendaSession, Room
 from forum_mgmt.forums.tables import Forum, Role
 from tests.factories import (
+    DAY,
+    NEXT_DAY,
+    at,
     bearer,
     make_forum,
     make_room,
@@ -11,6 +16,8 @@ from tests.factories import (
     make_track,
     make_user,
 )
+
+LATER = DAY + dt.timedelta(days=90)  # a forum planned further ahead
 
 
 async def _organizer(slug="tf"):
@@ -47,8 +54,8 @@ async def test_build_an_agenda_through_the_api(client):
         json={
             "title": "Opening",
             "kind": "opening",
-            "starts_at": "2026-12-05T09:00:00+08:00",
-            "ends_at": "2026-12-05T09:30:00+08:00",
+            "starts_at": at("09:00"),
+            "ends_at": at("09:30"),
             "room_id": room.json()["id"],
             "track_id": track.json()["id"],
             "speaker_ids": [speaker.json()["id"]],
@@ -58,17 +65,17 @@ async def test_build_an_agenda_through_the_api(client):
     assert session.status_code == 201, session.text
     body = session.json()
     assert (body["starts_at"], body["room"], body["speaker_ids"]) == (
-        "2026-12-05T09:00:00+08:00",
+        at("09:00"),
         "Main Hall",
         [speaker.json()["id"]],
     )
     moved = await client.patch(
         f"/api/forums/tf/sessions/{body['id']}",
-        json={"starts_at": "2026-12-05T10:00:00+08:00", "ends_at": "2026-12-05T10:30:00+08:00"},
+        json={"starts_at": at("10:00"), "ends_at": at("10:30")},
         headers=auth,
     )
     assert moved.status_code == 200
-    assert moved.json()["starts_at"] == "2026-12-05T10:00:00+08:00"
+    assert moved.json()["starts_at"] == at("10:00")
     assert moved.json()["title"] == "Opening"  # a PATCH answers the whole object
     gone = await client.delete(f"/api/forums/tf/sessions/{body['id']}", headers=auth)
     assert gone.status_code == 204
@@ -88,8 +95,8 @@ async def test_create_and_publish_a_forum(client):
             "slug": "new-forum",
             "name": "New Forum",
             "name_local": "新論壇",
-            "starts_on": "2027-03-01",
-            "ends_on": "2027-03-02",
+            "starts_on": LATER.isoformat(),
+            "ends_on": (LATER + dt.timedelta(days=1)).isoformat(),
             "timezone": "Asia/Taipei",
         },
     )
@@ -110,7 +117,12 @@ async def test_an_organizer_without_an_organisation_cannot_create_forums(client)
     response = await client.post(
         "/api/forums",
         headers=bearer(token),
-        json={"slug": "x", "name": "X", "starts_on": "2027-03-01", "ends_on": "2027-03-01"},
+        json={
+            "slug": "x",
+            "name": "X",
+            "starts_on": LATER.isoformat(),
+            "ends_on": LATER.isoformat(),
+        },
     )
     assert response.status_code == 403
     assert await Forum.count() == 0
@@ -128,8 +140,8 @@ async def test_invalid_bodies_name_the_field(client):
         headers=auth,
         json={
             "title": "x",
-            "starts_at": "2026-12-05T10:00:00+08:00",
-            "ends_at": "2026-12-05T09:00:00+08:00",
+            "starts_at": at("10:00"),
+            "ends_at": at("09:00"),
         },
     )
     assert backwards.status_code == 422
@@ -137,7 +149,7 @@ async def test_invalid_bodies_name_the_field(client):
     naive = await client.post(
         "/api/forums/tf/sessions",
         headers=auth,
-        json={"title": "x", "starts_at": "2026-12-05T10:00:00", "ends_at": "2026-12-05T11:00:00"},
+        json={"title": "x", "starts_at": f"{DAY}T10:00:00", "ends_at": f"{DAY}T11:00:00"},
     )
     assert naive.status_code == 422
     malformed = await client.post("/api/forums/tf/rooms", content=b"{nope", headers=auth)
@@ -161,8 +173,8 @@ async def _clash_setup(client, auth):
         headers=auth,
         json={
             "title": "First",
-            "starts_at": "2026-12-05T09:00:00+08:00",
-            "ends_at": "2026-12-05T10:00:00+08:00",
+            "starts_at": at("09:00"),
+            "ends_at": at("10:00"),
             "room_id": hall["id"],
             "speaker_ids": [lin["id"]],
         },
@@ -181,19 +193,19 @@ async def test_each_clash_kind_answers_409_and_is_saved_only_when_allowed(client
         "capacity": {
             "room_id": hall["id"],
             "capacity": 80,
-            "starts_at": "2026-12-05T11:00:00+08:00",
-            "ends_at": "2026-12-05T12:00:00+08:00",
+            "starts_at": at("11:00"),
+            "ends_at": at("12:00"),
         },
         "outside_forum": {
-            "starts_at": "2026-12-06T09:00:00+08:00",
-            "ends_at": "2026-12-06T10:00:00+08:00",
+            "starts_at": at("09:00", NEXT_DAY),
+            "ends_at": at("10:00", NEXT_DAY),
         },
     }
     for kind, fields in cases.items():
         body = {
             "title": f"Clash {kind}",
-            "starts_at": "2026-12-05T09:30:00+08:00",
-            "ends_at": "2026-12-05T10:30:00+08:00",
+            "starts_at": at("09:30"),
+            "ends_at": at("10:30"),
             **fields,
         }
         refused = await client.post("/api/forums/tf/sessions", json=body, headers=auth)
@@ -219,15 +231,15 @@ async def test_moving_a_session_onto_another_is_a_clash(client):
         headers=auth,
         json={
             "title": "Later",
-            "starts_at": "2026-12-05T11:00:00+08:00",
-            "ends_at": "2026-12-05T12:00:00+08:00",
+            "starts_at": at("11:00"),
+            "ends_at": at("12:00"),
             "room_id": hall["id"],
         },
     )
     moved = await client.patch(
         f"/api/forums/tf/sessions/{later.json()['id']}",
         headers=auth,
-        json={"starts_at": "2026-12-05T09:30:00+08:00"},
+        json={"starts_at": at("09:30")},
     )
     assert moved.status_code == 409
     assert moved.json()["conflicts"][0]["session_id"] == first["id"]
@@ -268,8 +280,8 @@ async def test_moving_a_workshop_with_more_bookings_than_seats_is_a_capacity_cla
             json={
                 "title": "Workshop",
                 "kind": "workshop",
-                "starts_at": "2026-12-05T13:00:00+08:00",
-                "ends_at": "2026-12-05T15:00:00+08:00",
+                "starts_at": at("13:00"),
+                "ends_at": at("15:00"),
                 "room_id": big["id"],
             },
         )
@@ -288,8 +300,8 @@ async def test_moving_a_workshop_with_more_bookings_than_seats_is_a_capacity_cla
 
 SESSION = {
     "title": "Talk",
-    "starts_at": "2026-12-05T11:00:00+08:00",
-    "ends_at": "2026-12-05T12:00:00+08:00",
+    "starts_at": at("11:00"),
+    "ends_at": at("12:00"),
 }
 
 

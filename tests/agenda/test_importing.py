@@ -9,9 +9,18 @@ from forum_mgmt.agenda import services
 from forum_mgmt.agenda.services import spreadsheet
 from forum_mgmt.agenda.tables import AgendaSession, SessionSpeaker, Speaker
 from forum_mgmt.core import time
-from tests.factories import DAY, make_forum, make_room, make_session, make_speaker, make_track
+from tests.factories import (
+    DAY,
+    NEXT_DAY,
+    make_forum,
+    make_room,
+    make_session,
+    make_speaker,
+    make_track,
+)
 
 BOM = codecs.BOM_UTF8
+D, D2 = DAY.isoformat(), NEXT_DAY.isoformat()  # the forum's day and the day after
 
 
 def csv_bytes(*lines: str, bom: bool = False) -> bytes:
@@ -165,9 +174,9 @@ async def test_sessions_file_references_rooms_tracks_and_speakers_by_name():
     lin = await make_speaker(forum, "Lin Mei-hua", name_local="林美華")
     data = csv_bytes(
         "Title,中文標題,Day,Start,End,Room,Track,Kind,Language,Speakers,Capacity",
-        "Opening,開幕,2026-12-05,09:00,09:30,大廳,Diplomacy,Opening,en+zh-TW,林美華,",
-        "Panel,座談,2026-12-05,10:00,11:00,Main Hall,,panel,en,Lin Mei-hua、Chen Wei;Ann Wu,",
-        "Workshop,,2026-12-05,9:00,9:45,,,workshop,zh-tw,Chen Wei,20",
+        f"Opening,開幕,{D},09:00,09:30,大廳,Diplomacy,Opening,en+zh-TW,林美華,",
+        f"Panel,座談,{D},10:00,11:00,Main Hall,,panel,en,Lin Mei-hua、Chen Wei;Ann Wu,",
+        f"Workshop,,{D},9:00,9:45,,,workshop,zh-tw,Chen Wei,20",
         bom=True,
     )
     plan = await services.preview(forum, data)
@@ -193,11 +202,11 @@ async def test_bad_session_rows_name_their_fields_and_nothing_is_written():
     await make_room(forum, "Main Hall")
     data = csv_bytes(
         "title,day,start,end,room,kind,capacity",
-        "Fine,2026-12-05,09:00,10:00,Main Hall,talk,",
-        "No room,2026-12-05,11:00,12:00,Nowhere,talk,",  # row 3
+        f"Fine,{D},09:00,10:00,Main Hall,talk,",
+        f"No room,{D},11:00,12:00,Nowhere,talk,",  # row 3
         "Bad times,05/12/2026,9h,10:00,,talk,",  # row 4
-        "Backwards,2026-12-05,12:00,11:00,,talk,",  # row 5
-        ",2026-12-05,13:00,14:00,,party,-1",  # row 6
+        f"Backwards,{D},12:00,11:00,,talk,",  # row 5
+        f",{D},13:00,14:00,,party,-1",  # row 6
     )
     plan = await services.preview(forum, data)
     assert {r.number: sorted(r.errors) for r in plan.rows if r.errors} == {
@@ -219,11 +228,11 @@ async def test_clashes_with_the_agenda_and_between_rows_are_reported_per_row():
     await make_session(forum, "Existing", start="09:00", end="10:00", room=hall)
     data = csv_bytes(
         "title,day,start,end,room,speakers",
-        "Same room,2026-12-05,09:30,10:30,Main Hall,",  # row 2: clashes with Existing
-        "Lin first,2026-12-05,11:00,12:00,,Lin",  # rows 3 and 4 share Lin
-        "Lin again,2026-12-05,11:30,12:30,,Lin",
-        "Other day,2026-12-06,09:00,10:00,,",  # row 5: outside the forum
-        "Fine,2026-12-05,14:00,15:00,,New Person",
+        f"Same room,{D},09:30,10:30,Main Hall,",  # row 2: clashes with Existing
+        f"Lin first,{D},11:00,12:00,,Lin",  # rows 3 and 4 share Lin
+        f"Lin again,{D},11:30,12:30,,Lin",
+        f"Other day,{D2},09:00,10:00,,",  # row 5: outside the forum
+        f"Fine,{D},14:00,15:00,,New Person",
     )
     plan = await services.preview(forum, data)
     assert {r.number: [c.kind for c in r.clashes] for r in plan.rows} == {
@@ -248,7 +257,7 @@ async def test_clashes_with_the_agenda_and_between_rows_are_reported_per_row():
 
 async def test_importing_the_same_sessions_twice_is_refused():
     forum = await make_forum()
-    data = csv_bytes("title,day,start,end", "Keynote,2026-12-05,09:00,10:00")
+    data = csv_bytes("title,day,start,end", f"Keynote,{D},09:00,10:00")
     await services.apply(forum, data)
     plan = await services.preview(forum, data)
     assert plan.rows[0].errors.keys() == {"title"}

@@ -7,7 +7,7 @@ import pytest
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Forum
-from tests.factories import make_forum, make_room, make_session, make_speaker
+from tests.factories import DAY, make_forum, make_room, make_session, make_speaker
 
 
 def _integrity_errors():
@@ -20,7 +20,7 @@ def _integrity_errors():
 
 async def test_session_must_end_after_it_starts():
     forum = await make_forum()
-    start = time.at(dt.date(2026, 12, 5), dt.time(9), "Asia/Taipei")
+    start = time.at(DAY, dt.time(9), "Asia/Taipei")
     bad = AgendaSession(forum=forum.id, title="Backwards", starts_at=start, ends_at=start)
     with pytest.raises(_integrity_errors()):
         await bad.save()
@@ -70,7 +70,7 @@ async def test_forum_slug_is_unique_in_the_database():
 async def test_forum_cannot_end_before_it_starts():
     forum = await make_forum()
     with pytest.raises(_integrity_errors()):
-        await Forum.update({Forum.ends_on: dt.date(2026, 1, 1)}).where(Forum.id == forum.id)
+        await Forum.update({Forum.ends_on: DAY - dt.timedelta(days=1)}).where(Forum.id == forum.id)
 
 
 async def test_unknown_status_and_kind_are_refused():

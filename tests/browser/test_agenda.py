@@ -1,9 +1,8 @@
-import datetime as dt
-
 import pytest
 
 from forum_mgmt import demo
 from tests.browser.conftest import ARTIFACTS
+from tests.factories import DAY
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.browser
     ],
 )
 async def test_agenda_page_in_chromium(live_server, page, lang, heading, minister, keynote):
-    await demo.load(dt.date(2026, 12, 24))
+    await demo.load(DAY)
     response = await page.goto(f"{live_server}/forums/ngo-leaders-forum-2026/agenda?lang={lang}")
     assert response.status == 200
     assert await page.get_attribute("html", "lang") == lang
@@ -44,7 +43,7 @@ async def test_agenda_page_in_chromium(live_server, page, lang, heading, ministe
 
 
 async def test_stars_without_a_ticket_live_in_the_browser(live_server, page):
-    await demo.load(dt.date(2026, 12, 24))
+    await demo.load(DAY)
     await page.goto(f"{live_server}/forums/ngo-leaders-forum-2026/agenda?lang=en")
     star = page.locator("article.kind-keynote button.star")
     assert await star.get_attribute("aria-pressed") == "false"

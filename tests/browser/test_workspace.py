@@ -6,7 +6,7 @@ from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Role
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_builder import _sign_in
-from tests.factories import make_user
+from tests.factories import DAY, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,8 @@ async def test_build_a_forum_from_an_empty_workspace(live_server, browser):
     await page.fill("#f-slug", "ui-forum")
     await page.fill("#f-name", "NGO Leaders Forum")
     await page.fill("#f-name_local", "NGO領袖論壇")
-    await page.fill("#f-starts_on", "2026-12-05")
-    await page.fill("#f-ends_on", "2026-12-05")
+    await page.fill("#f-starts_on", DAY.isoformat())
+    await page.fill("#f-ends_on", DAY.isoformat())
     await page.click("text=Create the forum")
     await page.wait_for_url(f"{live_server}/manage/forums/ui-forum")
 

@@ -120,7 +120,7 @@ async def test_outside_the_window_it_is_closed(client):
 
 
 async def test_a_forum_next_month_is_closed_today(client):
-    forum = await make_forum("later")  # 2026-12-05
+    forum = await make_forum("later")  # on DAY, a month from today
     _reg, code = await ticket(forum)
     body = await _result(client, forum, await door(forum), code=code)
     assert body["result"] == "closed"

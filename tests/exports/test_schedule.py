@@ -8,7 +8,7 @@ from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import SessionPatch
 from forum_mgmt.exports import services
 from tests.exports.factories import export_forum
-from tests.factories import make_forum, make_session
+from tests.factories import DAY, at, make_forum, make_session
 
 
 async def _json(forum) -> dict:
@@ -27,8 +27,8 @@ async def test_the_json_schedule_validates_and_carries_exact_values(validate_jso
         "Asia/Taipei",
     )
     assert (conference["start"], conference["end"], conference["daysCount"]) == (
-        "2026-12-05",
-        "2026-12-05",
+        DAY.isoformat(),
+        DAY.isoformat(),
         1,
     )
     assert [r["name"] for r in conference["rooms"]] == ["Main Hall", "Room 201"]
@@ -41,17 +41,17 @@ async def test_the_json_schedule_validates_and_carries_exact_values(validate_jso
     [day] = conference["days"]
     assert (day["index"], day["date"], day["day_start"], day["day_end"]) == (
         1,
-        "2026-12-05",
-        "2026-12-05T00:00:00+08:00",
-        "2026-12-05T23:59:59+08:00",
+        DAY.isoformat(),
+        at("00:00"),
+        at("23:59:59"),
     )
     [opening] = day["rooms"]["Main Hall"]
     assert opening == {
         "id": it["opening"].id,
         "guid": str(it["opening"].uid),
-        "date": "2026-12-05T09:00:00+08:00",
+        "date": at("09:00"),
         "start": "09:00",
-        "end": "2026-12-05T09:45:00+08:00",
+        "end": at("09:45"),
         "duration": "00:45",
         "room": "Main Hall",
         "slug": f"tf__-{it['opening'].id}-opening-address",
@@ -90,9 +90,9 @@ async def test_the_xml_schedule_validates_and_agrees_with_the_json(validate_xml)
     day = root.find("day")
     assert (day.get("index"), day.get("date"), day.get("start"), day.get("end")) == (
         "1",
-        "2026-12-05",
-        "2026-12-05T00:00:00+08:00",
-        "2026-12-05T23:59:59+08:00",
+        DAY.isoformat(),
+        at("00:00"),
+        at("23:59:59"),
     )
     assert [r.get("name") for r in day.findall("room")] == ["Main Hall", "Room 201"]
     event = day.find("room/event")
@@ -104,7 +104,7 @@ async def test_the_xml_schedule_validates_and_agrees_with_the_json(validate_xml)
     ] == [
         "Opening Address",
         "開幕致詞",
-        "2026-12-05T09:00:00+08:00",
+        at("09:00"),
         "09:00",
         "00:45",
         "Diplomacy",
@@ -130,17 +130,18 @@ async def test_the_xml_schedule_validates_and_agrees_with_the_json(validate_xml)
 async def test_a_three_day_forum_has_three_indexed_days_and_leaves_out_removed_sessions(
     validate_json, validate_xml
 ):
-    forum = await make_forum("three", starts_on=dt.date(2026, 12, 5), ends_on=dt.date(2026, 12, 7))
+    day_two, day_three = DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=2)
+    forum = await make_forum("three", starts_on=DAY, ends_on=day_three)
     await make_session(forum, "Day one")
-    gone = await make_session(forum, "Day two, removed", day=dt.date(2026, 12, 6))
-    await make_session(forum, "Day three", day=dt.date(2026, 12, 7), start="23:00", end="23:59")
+    gone = await make_session(forum, "Day two, removed", day=day_two)
+    await make_session(forum, "Day three", day=day_three, start="23:00", end="23:59")
     await agenda.remove_session(forum, gone.id)
     doc = await _json(forum)
     days = doc["schedule"]["conference"]["days"]
     assert [(d["index"], d["date"]) for d in days] == [
-        (1, "2026-12-05"),
-        (2, "2026-12-06"),
-        (3, "2026-12-07"),
+        (1, DAY.isoformat()),
+        (2, day_two.isoformat()),
+        (3, day_three.isoformat()),
     ]
     titles = [[e["title"] for es in d["rooms"].values() for e in es] for d in days]
     assert titles == [["Day one"], [], ["Day three"]]
@@ -165,7 +166,7 @@ async def test_guids_do_not_change_when_a_session_does():
 
 
 async def test_the_demo_forums_exports_validate(validate_json, validate_xml):
-    forum, _created = await demo.load(dt.date(2026, 12, 24))
+    forum, _created = await demo.load(DAY)
     validate_json((await services.schedule_file(forum, "json")).body)
     validate_xml((await services.schedule_file(forum, "xml")).body)
     text = (await services.agenda_calendar(forum)).body.decode()

@@ -11,7 +11,7 @@ from forum_mgmt.mail import services as mail
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services
 from forum_mgmt.registration.tables import Registration
-from tests.factories import make_forum
+from tests.factories import DAY, NEXT_DAY, make_forum
 from tests.mail.smtp import free_port
 from tests.registration.helpers import person
 
@@ -34,7 +34,7 @@ async def test_confirmation_goes_out_with_text_html_link_and_calendar(smtp):
     assert f"/tickets/{outcome.registration.token}" in html
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
-    assert "DTSTART;VALUE=DATE:20261205" in attachment.get_content()
+    assert f"DTSTART;VALUE=DATE:{DAY:%Y%m%d}" in attachment.get_content()
     row = await Outbox.objects().first()
     assert (row.status, row.attempts) == ("sent", 1)
 
@@ -79,8 +79,8 @@ async def test_a_chinese_confirmation_carries_the_ticket_links_and_a_calendar(sm
     (event,) = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == "測試論壇"
     assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
-        dt.date(2026, 12, 5),
-        dt.date(2026, 12, 6),
+        DAY,
+        NEXT_DAY,
     )
     assert str(event["UID"]) == "forum-test-forum@forum-mgmt"
     assert str(event["URL"]) == f"{get_settings().base_url}/forums/test-forum"

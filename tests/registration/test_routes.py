@@ -387,11 +387,9 @@ async def test_openapi_document_lists_the_registration_api(client):
 
 
 async def test_the_demo_forum_takes_registrations_with_its_workshop(client):
-    import datetime as dt
-
     from forum_mgmt import demo
 
-    forum, _created = await demo.load(dt.date(2026, 12, 24))
+    forum, _created = await demo.load(DAY)
     page = await client.get(f"/forums/{forum.slug}/register")
     assert page.status_code == 200
     (workshop,) = await services.workshops(forum)

@@ -33,6 +33,7 @@ from forum_mgmt.registration.tables import Question
 from forum_mgmt.tickets import services as tickets
 from tests.conftest import csrf_token, sign_in
 from tests.factories import (
+    DAY,
     bearer,
     make_forum,
     make_room,
@@ -497,8 +498,8 @@ async def test_only_an_organisations_organizer_may_create_a_forum(client):
         "_csrf_token": await csrf_token(client),
         "slug": "mine",
         "name": "Mine",
-        "starts_on": "2027-01-10",
-        "ends_on": "2027-01-10",
+        "starts_on": DAY.isoformat(),
+        "ends_on": DAY.isoformat(),
         "timezone": "Asia/Taipei",
     }
     assert (await client.post("/manage/forums/new", data=form)).status_code == 403

@@ -17,6 +17,7 @@ from tests.factories import (
     make_speaker,
     make_track,
     make_user,
+    spelled,
 )
 
 HX = {"HX-Request": "true"}
@@ -187,8 +188,8 @@ async def test_the_move_form_moves_a_session_to_another_day(client):
     talk = await make_session(forum, "Talk", room=hall, start="09:00", end="09:45")
     grid = await client.get("/manage/forums/qf/agenda")
     assert (
-        f'<option value="{DAY.isoformat()}" selected>Dec 5, 2026</option>'
-        f'<option value="{NEXT_DAY.isoformat()}" >Dec 6, 2026</option>'
+        f'<option value="{DAY.isoformat()}" selected>{spelled(DAY, "medium")}</option>'
+        f'<option value="{NEXT_DAY.isoformat()}" >{spelled(NEXT_DAY, "medium")}</option>'
     ) in grid.text
     assert f'data-day="{NEXT_DAY.isoformat()}"' in grid.text  # the day's tab, a drop target
     moved = await client.post(

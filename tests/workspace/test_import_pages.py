@@ -8,7 +8,7 @@ from forum_mgmt.agenda.services.spreadsheet import MAX_BYTES
 from forum_mgmt.agenda.tables import AgendaSession, Speaker
 from forum_mgmt.forums.tables import Role
 from tests.conftest import csrf_token, sign_in
-from tests.factories import make_forum, make_room, make_user
+from tests.factories import DAY, make_forum, make_room, make_user
 
 SPEAKERS = codecs.BOM_UTF8 + "姓名,中文姓名,單位\r\nLin Mei-hua,林美華,台灣NGO中心\r\n".encode()
 
@@ -68,7 +68,7 @@ async def test_organizer_uploads_previews_and_imports_speakers(client):
 
 async def test_preview_shows_row_errors_and_offers_no_import(client):
     await organizer(client)
-    bad = b"title,day,start,end,room\r\nTalk,2026-12-05,09:00,10:00,Nowhere\r\n"
+    bad = f"title,day,start,end,room\r\nTalk,{DAY},09:00,10:00,Nowhere\r\n".encode()
     preview = await upload(client, bad)
     assert preview.status_code == 200
     assert '<tr id="row-2" data-status="error">' in preview.text
@@ -80,10 +80,8 @@ async def test_clashing_rows_need_the_accept_checkbox(client):
     forum = await organizer(client)
     await make_room(forum, "Hall")
     clashing = (
-        b"title,day,start,end,room\r\n"
-        b"A,2026-12-05,09:00,10:00,Hall\r\n"
-        b"B,2026-12-05,09:30,10:30,Hall\r\n"
-    )
+        f"title,day,start,end,room\r\nA,{DAY},09:00,10:00,Hall\r\nB,{DAY},09:30,10:30,Hall\r\n"
+    ).encode()
     preview = await upload(client, clashing)
     assert 'data-status="clash"' in preview.text
     assert 'name="allow_conflicts"' in preview.text

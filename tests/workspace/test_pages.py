@@ -8,8 +8,10 @@ from forum_mgmt.core import time
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum, Role
 from tests.conftest import csrf_token, sign_in
-from tests.factories import DAY, make_forum, make_room, make_session, make_speaker, make_user
+from tests.factories import DAY, make_forum, make_room, make_session, make_speaker, make_user, utc
 from tests.test_ids import BAD_IDS
+
+LATER = DAY + dt.timedelta(days=36)  # a new forum, planned further ahead
 
 
 async def _organizer(client, slug="tf"):
@@ -38,8 +40,8 @@ async def test_create_a_forum_from_the_form_and_become_its_organizer(client):
             "_csrf_token": token,
             "slug": "Bad Slug!",
             "name": "My Forum",
-            "starts_on": "2027-01-10",
-            "ends_on": "2027-01-11",
+            "starts_on": LATER.isoformat(),
+            "ends_on": (LATER + dt.timedelta(days=1)).isoformat(),
             "timezone": "Asia/Taipei",
         },
     )
@@ -52,8 +54,8 @@ async def test_create_a_forum_from_the_form_and_become_its_organizer(client):
             "slug": "my-forum",
             "name": "My Forum",
             "name_local": "我的論壇",
-            "starts_on": "2027-01-10",
-            "ends_on": "2027-01-11",
+            "starts_on": LATER.isoformat(),
+            "ends_on": (LATER + dt.timedelta(days=1)).isoformat(),
             "timezone": "Asia/Taipei",
             "capacity": "80",
             "waitlist": "on",
@@ -72,29 +74,30 @@ async def test_create_a_forum_from_the_form_and_become_its_organizer(client):
 
 async def test_settings_keep_times_in_the_forums_zone(client):
     forum, token = await _organizer(client)
+    eve = DAY - dt.timedelta(days=1)  # registration closes the evening before the forum
     response = await client.post(
         f"/manage/forums/{forum.slug}",
         data={
             "_csrf_token": token,
             "name": "Renamed",
-            "starts_on": "2026-12-05",
-            "ends_on": "2026-12-05",
+            "starts_on": DAY.isoformat(),
+            "ends_on": DAY.isoformat(),
             "timezone": "Asia/Taipei",
-            "registration_closes_at": "2026-12-04T18:00",
+            "registration_closes_at": f"{eve}T18:00",
         },
     )
     assert response.status_code == 303
     row = await Forum.objects().where(Forum.id == forum.id).first()
     assert row.name == "Renamed"
-    assert row.registration_closes_at == dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC)
+    assert row.registration_closes_at == utc("10:00", eve)  # 18:00 in Taipei
     page = await client.get(f"/manage/forums/{forum.slug}")
-    assert 'value="2026-12-04T18:00"' in page.text
+    assert f'value="{eve}T18:00"' in page.text
     bad = await client.post(
         f"/manage/forums/{forum.slug}",
         data={
             "_csrf_token": token,
-            "starts_on": "2026-12-05",
-            "ends_on": "2026-12-01",
+            "starts_on": DAY.isoformat(),
+            "ends_on": (DAY - dt.timedelta(days=4)).isoformat(),
             "timezone": "Mars/Olympus",
         },
     )
@@ -238,10 +241,10 @@ async def test_the_change_log_says_what_changed_when_and_by_whom(client):
         ("changed", "org"),
         ("removed", "org"),
     ]
-    assert ["starts_at", "2026-12-05 09:00", "2026-12-05 10:00"] in rows[1]["details"]
+    assert ["starts_at", f"{DAY} 09:00", f"{DAY} 10:00"] in rows[1]["details"]
     assert ["room", str(hall.id), str(side.id)] in rows[1]["details"]
     page = await client.get(f"/manage/forums/{forum.slug}/changes")
-    assert "2026-12-05 10:00" in page.text and ">org<" in page.text
+    assert f"{DAY} 10:00" in page.text and ">org<" in page.text
 
 
 def _session_form(token, **fields):
