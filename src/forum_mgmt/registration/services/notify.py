@@ -47,25 +47,9 @@ def forum_context(forum: Forum) -> dict:
     }
 
 
-async def tell(
-    forum: Forum,
-    registration: Registration,
-    template: str,
-    *,
-    waitlist_position: int | None = None,
-    sessions: list[dict] | None = None,
-    extra: dict | None = None,
-) -> None:
-    """Queue `templates/mail/<template>` for the person, in their language."""
-    row = message(
-        forum,
-        registration,
-        template,
-        waitlist_position=waitlist_position,
-        sessions=sessions,
-        extra=extra,
-    )
-    await insert(row)
+async def tell(forum: Forum, registration: Registration, template: str, **options) -> None:
+    """Queue `templates/mail/<template>` for the person, in their language (see `message`)."""
+    await insert(message(forum, registration, template, **options))
 
 
 def message(
