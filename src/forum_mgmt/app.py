@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
 from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.importing import ImportPages
-from forum_mgmt.agenda.routes import AgendaAPI, AgendaPages
+from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
 from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
@@ -34,12 +34,13 @@ from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.exports.routes import ExportRoutes
 from forum_mgmt.forums.guards import requires_role
-from forum_mgmt.forums.routes import ForumAPI, ForumPages
+from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
 from forum_mgmt.mail import services as mail
 from forum_mgmt.registration.routes import (
     RegisterPages,
+    RegistrationAdminAPI,
     RegistrationAPI,
     RegistrationManagePages,
     TicketAPI,
@@ -165,24 +166,40 @@ def create_app() -> Litestar:
     )
     return Litestar(
         route_handlers=[
+            # Public: no sign-in.
             ForumPages,
             AgendaPages,
-            ForumAPI,
-            AgendaAPI,
-            CheckinKeyAPI,
-            ReissueAPI,
-            CheckinAPI,
             RegisterPages,
             TicketPages,
             TicketFiles,
-            RegistrationAPI,
-            TicketAPI,
-            RegistrationManagePages,
             LoginPages,
             ExportRoutes,
+            DeviceLink,
+            healthz,
+            create_static_files_router(path="/static", directories=[ROOT / "static"]),
+            # Each router's guard asks for the role in `opt` (forums/guards.py): its default
+            # here unless a controller or handler names another (the API's public reads).
+            Router(
+                path="/api",
+                guards=[requires_role],
+                opt={"role": Role.ORGANIZER},
+                route_handlers=[
+                    ForumAPI,
+                    AgendaAPI,
+                    RegistrationAPI,
+                    TicketAPI,
+                    ForumAdminAPI,
+                    AgendaAdminAPI,
+                    RegistrationAdminAPI,
+                    ReissueAPI,
+                    CheckinKeyAPI,
+                    CheckinAPI,
+                ],
+            ),
             Router(
                 path="/manage",
                 guards=[requires_role],
+                opt={"role": Role.ORGANIZER},
                 route_handlers=[
                     ForumWorkspace,
                     ItemPages,
@@ -191,6 +208,7 @@ def create_app() -> Litestar:
                     TokenPages,
                     TicketWorkspace,
                     CheckinDashboard,
+                    RegistrationManagePages,
                 ],
                 include_in_schema=False,
             ),
@@ -201,9 +219,6 @@ def create_app() -> Litestar:
                 opt={"role": Role.STAFF},
                 include_in_schema=False,
             ),
-            DeviceLink,
-            healthz,
-            create_static_files_router(path="/static", directories=[ROOT / "static"]),
         ],
         middleware=[
             language_middleware,

@@ -14,6 +14,7 @@ from forum_mgmt.accounts.auth import SESSION_KEY
 from forum_mgmt.accounts.schemas import LoginIn, TokenIn
 from forum_mgmt.core import sessions
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums.guards import SIGNED_IN
 
 DEFAULT_NEXT = "/manage"
 
@@ -67,9 +68,10 @@ class LoginPages(Controller):
 
 
 class TokenPages(Controller):
-    """Mounted under /manage, whose router signs every request in."""
+    """Mounted in the /manage router: anyone signed in manages their own tokens."""
 
     path = "/tokens"
+    opt = {"role": SIGNED_IN}  # noqa: RUF012 - Litestar's controller option
 
     @get("/", name="tokens")
     async def tokens(self, request: Request) -> Template:

@@ -21,16 +21,13 @@ from forum_mgmt.agenda.services import ImportPlan, ImportRefused, InvalidImport
 from forum_mgmt.agenda.services.spreadsheet import COLUMNS, LABELS, MAX_BYTES, MAX_ROWS
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.guards import forum_of
-from forum_mgmt.forums.tables import Forum, Role
-
-ORGANIZER = {"role": Role.ORGANIZER}
+from forum_mgmt.forums.tables import Forum
 
 
 class ImportPages(Controller):
     """/manage/forums/{slug}/import: the upload form, the preview, the import."""
 
     path = "/forums/{slug:str}/import"
-    opt = ORGANIZER
 
     @get("/")
     async def upload(self, request: Request, slug: FromPath[str]) -> Template:

@@ -28,7 +28,7 @@ from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.exports import services as export_services
-from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.forums.services import get_public_forum
 from forum_mgmt.registration import services as registration_services
 from forum_mgmt.registration.schemas import StarIn, StarsOut
@@ -171,7 +171,10 @@ class AgendaPages(Controller):
 
 
 class AgendaAPI(Controller):
-    path = "/api/forums/{slug:str}"
+    """The public read API of a forum's agenda, in the /api router."""
+
+    path = "/forums/{slug:str}"
+    opt = {"role": PUBLIC}  # noqa: RUF012 - Litestar's controller option
     tags = ("agenda",)
 
     @get("/sessions")
@@ -188,15 +191,20 @@ class AgendaAPI(Controller):
         forum = await get_public_forum(slug, viewer=request.user)
         return [SpeakerOut.of(sp) for sp in await services.list_speakers(forum)]
 
-    # Organizer writes on a forum's rooms, tracks, speakers and sessions.
 
-    @post("/rooms", status_code=HTTP_201_CREATED, **ORGANIZER)
+class AgendaAdminAPI(Controller):
+    """Organizer writes on a forum's rooms, tracks, speakers and sessions (in /api)."""
+
+    path = "/forums/{slug:str}"
+    tags = ("agenda",)
+
+    @post("/rooms", status_code=HTTP_201_CREATED)
     async def add_room(
         self, request: Request, slug: FromPath[str], data: JSONBody[RoomIn]
     ) -> RoomOut:
         return RoomOut.of(await services.add_room(forum_of(request), data))
 
-    @patch("/rooms/{item_id:int}", **ORGANIZER)
+    @patch("/rooms/{item_id:int}")
     async def update_room(
         self,
         request: Request,
@@ -208,19 +216,19 @@ class AgendaAPI(Controller):
             await services.update_room(forum_of(request), item_id, data, by=request.user)
         )
 
-    @delete("/rooms/{item_id:int}", **ORGANIZER)
+    @delete("/rooms/{item_id:int}")
     async def delete_room(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
         await services.delete_room(forum_of(request), item_id, by=request.user)
 
-    @post("/tracks", status_code=HTTP_201_CREATED, **ORGANIZER)
+    @post("/tracks", status_code=HTTP_201_CREATED)
     async def add_track(
         self, request: Request, slug: FromPath[str], data: JSONBody[TrackIn]
     ) -> TrackOut:
         return TrackOut.of(await services.add_track(forum_of(request), data))
 
-    @patch("/tracks/{item_id:int}", **ORGANIZER)
+    @patch("/tracks/{item_id:int}")
     async def update_track(
         self,
         request: Request,
@@ -232,19 +240,19 @@ class AgendaAPI(Controller):
             await services.update_track(forum_of(request), item_id, data, by=request.user)
         )
 
-    @delete("/tracks/{item_id:int}", **ORGANIZER)
+    @delete("/tracks/{item_id:int}")
     async def delete_track(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
         await services.delete_track(forum_of(request), item_id, by=request.user)
 
-    @post("/speakers", status_code=HTTP_201_CREATED, **ORGANIZER)
+    @post("/speakers", status_code=HTTP_201_CREATED)
     async def add_speaker(
         self, request: Request, slug: FromPath[str], data: JSONBody[SpeakerIn]
     ) -> SpeakerOut:
         return SpeakerOut.of(await services.add_speaker(forum_of(request), data))
 
-    @patch("/speakers/{item_id:int}", **ORGANIZER)
+    @patch("/speakers/{item_id:int}")
     async def update_speaker(
         self,
         request: Request,
@@ -256,13 +264,13 @@ class AgendaAPI(Controller):
             await services.update_speaker(forum_of(request), item_id, data, by=request.user)
         )
 
-    @delete("/speakers/{item_id:int}", **ORGANIZER)
+    @delete("/speakers/{item_id:int}")
     async def delete_speaker(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
         await services.delete_speaker(forum_of(request), item_id, by=request.user)
 
-    @post("/sessions", status_code=HTTP_201_CREATED, **ORGANIZER)
+    @post("/sessions", status_code=HTTP_201_CREATED)
     async def add_session(
         self, request: Request, slug: FromPath[str], data: JSONBody[SessionIn]
     ) -> SessionOut:
@@ -270,7 +278,7 @@ class AgendaAPI(Controller):
         session = await services.add_session(forum, data, by=request.user)
         return SessionOut.of(await services.get_session(forum, session.id), forum.timezone)
 
-    @patch("/sessions/{item_id:int}", **ORGANIZER)
+    @patch("/sessions/{item_id:int}")
     async def update_session(
         self,
         request: Request,
@@ -288,7 +296,7 @@ class AgendaAPI(Controller):
         )
         return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)
 
-    @delete("/sessions/{item_id:int}", **ORGANIZER)
+    @delete("/sessions/{item_id:int}")
     async def remove_session(
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:

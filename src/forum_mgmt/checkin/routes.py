@@ -26,15 +26,18 @@ from forum_mgmt.checkin.schemas import (
     SyncOut,
 )
 from forum_mgmt.core.ids import MAX_ID
-from forum_mgmt.forums.guards import STAFF, forum_of
+from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Role
 
 
 class CheckinAPI(Controller):
-    path = "/api/forums/{slug:str}"
-    tags = ("checkin",)
+    """Mounted in the /api router: staff of the forum (people or device tokens)."""
 
-    @post("/checkins", status_code=200, **STAFF)
+    path = "/forums/{slug:str}"
+    tags = ("checkin",)
+    opt = {"role": Role.STAFF}  # noqa: RUF012 - Litestar's controller option
+
+    @post("/checkins", status_code=200)
     async def check_in(
         self, request: Request, slug: FromPath[str], data: JSONBody[ScanIn]
     ) -> CheckinOut:
@@ -42,17 +45,17 @@ class CheckinAPI(Controller):
         decision = await services.check_in(forum, data, by=request.user)
         return checkin_out(decision, forum)
 
-    @post("/checkins/sync", status_code=200, **STAFF)
+    @post("/checkins/sync", status_code=200)
     async def sync(self, request: Request, slug: FromPath[str], data: JSONBody[SyncIn]) -> SyncOut:
         forum = forum_of(request)
         decisions = await services.sync(forum, data.scans, by=request.user)
         return SyncOut([checkin_out(d, forum) for d in decisions])
 
-    @delete("/checkins/{checkin_id:int}", **STAFF)
+    @delete("/checkins/{checkin_id:int}")
     async def undo(self, request: Request, slug: FromPath[str], checkin_id: FromPath[int]) -> None:
         await services.undo(forum_of(request), checkin_id, by=request.user)
 
-    @get("/checkin-data", **STAFF)
+    @get("/checkin-data")
     async def data(
         self,
         request: Request,
@@ -62,23 +65,22 @@ class CheckinAPI(Controller):
         forum = forum_of(request)
         return checkin_data_out(await services.checkin_data(forum, session_id), forum)
 
-    @get("/checkin-search", **STAFF)
+    @get("/checkin-search")
     async def search(
         self, request: Request, slug: FromPath[str], q: FromQuery[str] = ""
     ) -> list[SearchHitOut]:
         return search_out(await services.search(forum_of(request), q))
 
-    @get("/checkin-stats", **STAFF)
+    @get("/checkin-stats")
     async def stats(self, request: Request, slug: FromPath[str]) -> StatsOut:
         forum = forum_of(request)
         return stats_out(await services.stats(forum), forum)
 
 
 class CheckinDashboard(Controller):
-    """Mounted under /manage: the live figures, drawn on the server and refreshed by JS."""
+    """In the /manage router (organizers): live figures, drawn on the server, refreshed by JS."""
 
     path = "/forums/{slug:str}/checkin-dashboard"
-    opt = {"role": Role.ORGANIZER}  # noqa: RUF012 - Litestar's class attribute
 
     @get("/")
     async def page(self, request: Request, slug: FromPath[str]) -> Template:

@@ -1,13 +1,24 @@
-"""One guard for every workspace page and API write: signed in, with the role asked for.
+"""Who may use a route: one guard, on the three routers of `app.py`, reading `opt["role"]`.
 
-A handler names the role it needs in its `opt` (`opt={"role": Role.ORGANIZER}`); with a
-`slug` in the path, the role must be held on that forum, and the forum is kept in
-`request.state.forum` for the handler. Without a slug (creating a forum) the organizer
-role must be held on an organisation. Either way the guard refuses before the body is read.
-A device link's session may only scan: STAFF pages and calls of its own forum.
+Every signed-in route lives under one of three routers (`/manage`, `/checkin`, `/api`);
+each router carries `guards=[requires_role]` and a default role in its `opt`, and a
+controller or handler that needs another says so in its own `opt` (Litestar merges `opt`
+from the router down to the handler):
+
+    class TokenPages(Controller):
+        opt = {"role": SIGNED_IN}
+
+The role is one of `Role.ORGANIZER`, `Role.STAFF` (held on the forum of the path's
+`slug`, which is kept in `request.state.forum` for the handler), `ADMIN`, `SIGNED_IN`, or
+`PUBLIC` (the public read API and sign-up, in the `/api` router beside the writes).
+Without a slug, `Role.ORGANIZER` means "may create forums". Either way the guard refuses
+before the body is read. A device link's session may only scan: STAFF routes of its own
+forum. Public pages are mounted outside these routers.
 """
 
 from __future__ import annotations
+
+from typing import Any, Final
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -18,18 +29,27 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.forums import services
 from forum_mgmt.forums.tables import Forum, Role
 
-ADMIN = "admin"
+ADMIN: Final = "admin"
+SIGNED_IN: Final = "signed-in"
+PUBLIC: Final = "public"
+ROLES: Final = frozenset({Role.ORGANIZER, Role.STAFF, ADMIN, SIGNED_IN, PUBLIC})
+
+Connection = ASGIConnection[Any, Any, Any, Any]
 
 
-async def requires_role(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def requires_role(connection: Connection, handler: BaseRouteHandler) -> None:
+    role = handler.opt.get("role")
+    if role not in ROLES:  # a router or handler that forgot its role opens nothing
+        raise PermissionDeniedException(_("You may not open this page."))
+    if role == PUBLIC:
+        return
     user = connection.user
     if user is None:
         raise NotAuthorizedException(_("Please sign in first."))
-    role = handler.opt.get("role")
     device = connection.auth if isinstance(connection.auth, DeviceScope) else None
     if device is not None and (role != Role.STAFF or "slug" not in connection.path_params):
         raise _device_refused()
-    if role is None:
+    if role == SIGNED_IN:
         return
     if role == ADMIN:
         if not user.admin:
@@ -49,12 +69,7 @@ def _device_refused() -> PermissionDeniedException:
     return PermissionDeniedException(_("A check-in device may only check people in at its forum."))
 
 
-def forum_of(connection: ASGIConnection) -> Forum:
+def forum_of(connection: Connection) -> Forum:
     """The forum the guard checked for this request."""
-    return connection.state.forum
-
-
-ORGANIZER = {"guards": [requires_role], "opt": {"role": Role.ORGANIZER}}
-"""Keyword arguments for a route decorator: only this forum's organizers (or an admin)."""
-STAFF = {"guards": [requires_role], "opt": {"role": Role.STAFF}}
-"""Keyword arguments for a route decorator: this forum's staff, organizers, or an admin."""
+    forum: Forum = connection.state.forum
+    return forum

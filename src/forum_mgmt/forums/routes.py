@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.core import time
 from forum_mgmt.forums import services
-from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.forums.schemas import ForumCreate, ForumOut, ForumPatch
 
 
@@ -38,7 +38,10 @@ class ForumPages(Controller):
 
 
 class ForumAPI(Controller):
-    path = "/api/forums"
+    """The public read API of forums, in the /api router."""
+
+    path = "/forums"
+    opt = {"role": PUBLIC}  # noqa: RUF012 - Litestar's controller option
     tags = ("forums",)
 
     @get("/")
@@ -49,25 +52,30 @@ class ForumAPI(Controller):
     async def get_forum(self, request: Request, slug: FromPath[str]) -> ForumOut:
         return ForumOut.of(await services.get_public_forum(slug, viewer=request.user))
 
-    # Organizer writes: a bearer token or the signed-in session, with the role.
 
-    @post("/", **ORGANIZER, status_code=HTTP_201_CREATED)
+class ForumAdminAPI(Controller):
+    """Organizer writes, mounted in the /api router (a bearer token or the session)."""
+
+    path = "/forums"
+    tags = ("forums",)
+
+    @post("/", status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[ForumCreate]) -> ForumOut:
         forum = await services.create_forum_by(
             request.user, data.forum(), organisation=data.organisation
         )
         return ForumOut.of(forum)
 
-    @patch("/{slug:str}", **ORGANIZER)
+    @patch("/{slug:str}")
     async def update(
         self, request: Request, slug: FromPath[str], data: JSONBody[ForumPatch]
     ) -> ForumOut:
         return ForumOut.of(await services.update_forum(forum_of(request), data))
 
-    @post("/{slug:str}/publish", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/{slug:str}/publish", status_code=HTTP_200_OK)
     async def publish(self, request: Request, slug: FromPath[str]) -> ForumOut:
         return ForumOut.of(await services.publish(forum_of(request)))
 
-    @post("/{slug:str}/unpublish", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/{slug:str}/unpublish", status_code=HTTP_200_OK)
     async def unpublish(self, request: Request, slug: FromPath[str]) -> ForumOut:
         return ForumOut.of(await services.unpublish(forum_of(request)))

@@ -1,7 +1,7 @@
 """The organizer's workspace for forums: the list, a new forum, settings, publication.
 
-Mounted under /manage by app.py, whose router signs every request in; `opt["role"]`
-names the role each page needs on the forum of its path.
+Mounted in the /manage router of app.py: organizers of the forum of the path, or, without
+a slug, people who may create forums; the list of forums is for anyone signed in.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import parse
 from forum_mgmt.forums import services
-from forum_mgmt.forums.guards import forum_of
+from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.forums.schemas import ForumIn, ForumPatch
-from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.forums.tables import Forum
 
-ORGANIZER = {"role": Role.ORGANIZER}
 CHECKBOXES = ("waitlist", "approval")
 
 
@@ -52,7 +51,7 @@ def _with_zone(form: dict[str, Any], tz: str) -> dict[str, Any]:
 class ForumWorkspace(Controller):
     path = "/"
 
-    @get("/", name="manage")
+    @get("/", name="manage", opt={"role": SIGNED_IN})
     async def index(self, request: Request) -> Template:
         forums = await services.managed_forums(request.user)
         organisations = await services.organisations_for_new_forums(request.user)
@@ -61,12 +60,12 @@ class ForumWorkspace(Controller):
             context={"forums": forums, "can_create": bool(organisations), "section": "forums"},
         )
 
-    @get("/forums/new", opt=ORGANIZER)
+    @get("/forums/new")
     async def new(self, request: Request) -> Template:
         organisations = await services.organisations_for_new_forums(request.user)
         return _new_page(organisations, {"timezone": "Asia/Taipei", "waitlist": True}, {})
 
-    @post("/forums/new", opt=ORGANIZER, status_code=HTTP_200_OK)
+    @post("/forums/new", status_code=HTTP_200_OK)
     async def create(self, request: Request) -> Template | Redirect:
         form = dict(await request.form())
         organisations = await services.organisations_for_new_forums(request.user)
@@ -79,12 +78,12 @@ class ForumWorkspace(Controller):
             return _new_page(organisations, form, err.fields or {"form": err.message}, 422)
         return Redirect(f"/manage/forums/{forum.slug}", status_code=303)
 
-    @get("/forums/{slug:str}", opt=ORGANIZER)
+    @get("/forums/{slug:str}")
     async def settings(self, request: Request, slug: FromPath[str]) -> Template:
         forum = forum_of(request)
         return _settings_page(forum, _values(forum), {})
 
-    @post("/forums/{slug:str}", opt=ORGANIZER, status_code=HTTP_200_OK)
+    @post("/forums/{slug:str}", status_code=HTTP_200_OK)
     async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         forum = forum_of(request)
         form = dict(await request.form())
@@ -95,12 +94,12 @@ class ForumWorkspace(Controller):
             return _settings_page(forum, form, err.fields or {"form": err.message}, 422)
         return Redirect(f"/manage/forums/{slug}?saved=1", status_code=303)
 
-    @post("/forums/{slug:str}/publish", opt=ORGANIZER)
+    @post("/forums/{slug:str}/publish")
     async def publish(self, request: Request, slug: FromPath[str]) -> Redirect:
         await services.publish(forum_of(request))
         return Redirect(f"/manage/forums/{slug}", status_code=303)
 
-    @post("/forums/{slug:str}/unpublish", opt=ORGANIZER)
+    @post("/forums/{slug:str}/unpublish")
     async def unpublish(self, request: Request, slug: FromPath[str]) -> Redirect:
         await services.unpublish(forum_of(request))
         return Redirect(f"/manage/forums/{slug}", status_code=303)

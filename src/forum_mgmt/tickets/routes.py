@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.core.ids import MAX_ID, parse_id
-from forum_mgmt.forums.guards import ORGANIZER, STAFF, forum_of
+from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
 from forum_mgmt.tickets import keys, printing, qr, services
@@ -24,19 +24,24 @@ _NO_STORE_SHARED = "private, no-cache"
 
 
 class CheckinKeyAPI(Controller):
-    path = "/api/forums/{slug:str}"
-    tags = ("tickets",)
+    """Mounted in the /api router: staff of the forum."""
 
-    @get("/checkin-key", **STAFF)
+    path = "/forums/{slug:str}"
+    tags = ("tickets",)
+    opt = {"role": Role.STAFF}  # noqa: RUF012 - Litestar's controller option
+
+    @get("/checkin-key")
     async def checkin_key(self, request: Request, slug: FromPath[str]) -> CheckinKeyOut:
         return CheckinKeyOut.of(await keys.forum_key(forum_of(request)))
 
 
 class ReissueAPI(Controller):
-    path = "/api/forums/{slug:str}/registrations"
+    """Mounted in the /api router: organizers of the forum."""
+
+    path = "/forums/{slug:str}/registrations"
     tags = ("tickets",)
 
-    @post("/{registration_id:int}/reissue", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/{registration_id:int}/reissue", status_code=HTTP_200_OK)
     async def reissue(
         self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
     ) -> TicketOut:
@@ -75,10 +80,9 @@ class TicketFiles(Controller):
 
 
 class TicketWorkspace(Controller):
-    """Mounted in the /manage router, whose guard reads the role below."""
+    """Mounted in the /manage router (organizers of the forum)."""
 
     path = "/forums/{slug:str}"
-    opt = {"role": Role.ORGANIZER}  # noqa: RUF012 - Litestar's controller option
 
     @get("/badges.pdf", name="badges-pdf")
     async def badges(

@@ -26,9 +26,6 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import parse
 from forum_mgmt.core.i18n import N_
 from forum_mgmt.forums.guards import forum_of
-from forum_mgmt.forums.tables import Role
-
-ORGANIZER = {"role": Role.ORGANIZER}
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,6 @@ class ItemPages(Controller):
     """/manage/forums/{slug}/rooms | tracks | speakers, and one item each."""
 
     path = "/forums/{slug:str}/{kind:str}"
-    opt = ORGANIZER
 
     @get("/")
     async def listing(self, request: Request, slug: FromPath[str], kind: FromPath[str]) -> Template:

@@ -31,11 +31,8 @@ from forum_mgmt.core.i18n import N_, _
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.guards import forum_of
-from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration import services as registration_services
-
-ORGANIZER = {"role": Role.ORGANIZER}
-
 
 # Sessions ----------------------------------------------------------------------------
 
@@ -118,7 +115,6 @@ async def _form_multi(request: Request) -> dict[str, Any]:
 
 class SessionPages(Controller):
     path = "/forums/{slug:str}"
-    opt = ORGANIZER
 
     @get("/sessions")
     async def listing(self, request: Request, slug: FromPath[str]) -> Template:

@@ -8,7 +8,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from forum_mgmt.core import time
 from forum_mgmt.forums import services as forum_services
-from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.registration import services
 from forum_mgmt.registration.schemas import (
     RegistrationCreated,
@@ -50,7 +50,10 @@ async def _one(forum, registration) -> RegistrationOut:
 
 
 class RegistrationAPI(Controller):
-    path = "/api/forums/{slug:str}/registrations"
+    """Public sign-up, in the /api router."""
+
+    path = "/forums/{slug:str}/registrations"
+    opt = {"role": PUBLIC}  # noqa: RUF012 - Litestar's controller option
     tags = ("registration",)
 
     @post("/", status_code=HTTP_201_CREATED)
@@ -69,7 +72,14 @@ class RegistrationAPI(Controller):
             ticket_code=(await tickets.issue(forum, reg)).code if confirmed else None,
         )
 
-    @get("/", **ORGANIZER)
+
+class RegistrationAdminAPI(Controller):
+    """The organizer's list and decisions, mounted in the /api router."""
+
+    path = "/forums/{slug:str}/registrations"
+    tags = ("registration",)
+
+    @get("/")
     async def list_all(
         self,
         request: Request,
@@ -85,7 +95,7 @@ class RegistrationAPI(Controller):
         rows = await services.list_registrations(forum, filters, limit=limit, offset=offset)
         return [registration_out(forum, row) for row in rows]
 
-    @post("/{registration_id:int}/{action:str}", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/{registration_id:int}/{action:str}", status_code=HTTP_200_OK)
     async def decide(
         self,
         request: Request,
@@ -99,7 +109,10 @@ class RegistrationAPI(Controller):
 
 
 class TicketAPI(Controller):
-    path = "/api/tickets/{token:str}"
+    """The attendee's own calls, by the ticket's private token (in /api)."""
+
+    path = "/tickets/{token:str}"
+    opt = {"role": PUBLIC}  # noqa: RUF012 - Litestar's controller option
     tags = ("registration",)
 
     @post("/cancel", status_code=HTTP_200_OK)

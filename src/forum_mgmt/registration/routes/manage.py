@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.ids import parse_id
-from forum_mgmt.forums.guards import ORGANIZER, forum_of
+from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.registration import services
 from forum_mgmt.registration.routes import forms
 from forum_mgmt.tickets import services as tickets
@@ -51,10 +51,12 @@ def _query(filters: services.Filters) -> str:
 
 
 class RegistrationManagePages(Controller):
-    path = "/manage/forums/{slug:str}"
+    """Mounted in the /manage router (organizers of the forum)."""
+
+    path = "/forums/{slug:str}"
     dependencies = {"filters": Provide(query_filters, sync_to_thread=False)}  # noqa: RUF012
 
-    @get("/registrations", **ORGANIZER, name="manage-registrations")
+    @get("/registrations", name="manage-registrations")
     async def index(
         self,
         request: Request,
@@ -87,7 +89,7 @@ class RegistrationManagePages(Controller):
             },
         )
 
-    @post("/registrations/{registration_id:int}/{action:str}", **ORGANIZER, status_code=200)
+    @post("/registrations/{registration_id:int}/{action:str}", status_code=200)
     async def decide(
         self,
         request: Request,
@@ -99,7 +101,7 @@ class RegistrationManagePages(Controller):
         back = (await request.form()).get("back") or ""
         return Redirect(f"/manage/forums/{slug}/registrations?{_safe(back)}", status_code=303)
 
-    @get("/registrations/new", **ORGANIZER)
+    @get("/registrations/new")
     async def add_form(self, request: Request, slug: FromPath[str]) -> Template:
         forum = forum_of(request)
         values = {"category": "attendee", "session_ids": [], "answers": {}}
@@ -107,7 +109,7 @@ class RegistrationManagePages(Controller):
             "registration/manage_add.html", context=await _add_context(forum, values, {}, "")
         )
 
-    @post("/registrations/new", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/registrations/new", status_code=HTTP_200_OK)
     async def add(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
         """An organizer registers someone, in any category (invitation-only ones too)."""
         forum = forum_of(request)
@@ -121,7 +123,7 @@ class RegistrationManagePages(Controller):
             )
         return Redirect(f"/manage/forums/{slug}/registrations?done=saved", status_code=303)
 
-    @get("/registrations/{registration_id:int}", **ORGANIZER)
+    @get("/registrations/{registration_id:int}")
     async def edit_form(
         self,
         request: Request,
@@ -133,7 +135,7 @@ class RegistrationManagePages(Controller):
         context = await _edit_context(forum, registration_id)
         return Template("registration/manage_edit.html", context={**context, "done": done})
 
-    @post("/registrations/{registration_id:int}", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/registrations/{registration_id:int}", status_code=HTTP_200_OK)
     async def edit(
         self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
     ) -> Template | Redirect:
@@ -148,7 +150,7 @@ class RegistrationManagePages(Controller):
             return Template("registration/manage_edit.html", context=context, status_code=422)
         return Redirect(f"/manage/forums/{slug}/registrations?done=saved", status_code=303)
 
-    @get("/registrations.csv", **ORGANIZER)
+    @get("/registrations.csv")
     async def csv(
         self,
         request: Request,
@@ -162,7 +164,7 @@ class RegistrationManagePages(Controller):
             headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
         )
 
-    @get("/registrations/mail", **ORGANIZER)
+    @get("/registrations/mail")
     async def mail_log(self, request: Request, slug: FromPath[str]) -> Template:
         forum = forum_of(request)
         return Template(
@@ -175,7 +177,7 @@ class RegistrationManagePages(Controller):
             },
         )
 
-    @post("/registrations/mail", **ORGANIZER, status_code=HTTP_200_OK)
+    @post("/registrations/mail", status_code=HTTP_200_OK)
     async def mail(self, request: Request, slug: FromPath[str]) -> Redirect:
         forum = forum_of(request)
         form = await request.form()
@@ -190,7 +192,7 @@ class RegistrationManagePages(Controller):
         )
         return Redirect(f"/manage/forums/{slug}/registrations?done=mailed-{count}", status_code=303)
 
-    @get("/registration-settings", **ORGANIZER)
+    @get("/registration-settings")
     async def settings(self, request: Request, slug: FromPath[str]) -> Template:
         forum = forum_of(request)
         return Template(
@@ -204,7 +206,7 @@ class RegistrationManagePages(Controller):
             },
         )
 
-    @post("/registration-settings/categories/{category_id:int}", **ORGANIZER, status_code=200)
+    @post("/registration-settings/categories/{category_id:int}", status_code=200)
     async def category(
         self, request: Request, slug: FromPath[str], category_id: FromPath[int]
     ) -> Redirect:
@@ -219,7 +221,7 @@ class RegistrationManagePages(Controller):
         )
         return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
 
-    @post("/registration-settings/questions", **ORGANIZER, status_code=200)
+    @post("/registration-settings/questions", status_code=200)
     async def add_question(self, request: Request, slug: FromPath[str]) -> Redirect:
         form = await request.form()
         await services.add_question(
@@ -232,7 +234,7 @@ class RegistrationManagePages(Controller):
         )
         return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
 
-    @post("/registration-settings/questions/{question_id:int}/remove", **ORGANIZER, status_code=200)
+    @post("/registration-settings/questions/{question_id:int}/remove", status_code=200)
     async def remove_question(
         self, request: Request, slug: FromPath[str], question_id: FromPath[int]
     ) -> Redirect:
