@@ -12,6 +12,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 from forum_mgmt.forums.tables import Forum
@@ -38,6 +39,7 @@ class SpeakerRole(enum.StrEnum):
 
 
 class Room(Table):
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     name = Varchar(length=120)
     name_local = Varchar(length=120, default="")
@@ -47,6 +49,7 @@ class Room(Table):
 
 
 class Track(Table):
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     name = Varchar(length=120)
     name_local = Varchar(length=120, default="")
@@ -54,6 +57,7 @@ class Track(Table):
 
 
 class Speaker(Table):
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     name = Varchar(length=200)
     name_local = Varchar(length=200, default="", help_text="The name in a second script")
@@ -71,6 +75,7 @@ class Speaker(Table):
 class AgendaSession(Table, tablename="agenda_session"):
     """A slot on the agenda. Named so to keep it apart from the HTTP session."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     title = Varchar(length=300)
     title_local = Varchar(length=300, default="")
@@ -94,6 +99,7 @@ class AgendaSession(Table, tablename="agenda_session"):
 
 
 class SessionSpeaker(Table, tablename="session_speaker"):
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     session = ForeignKey(
         references=AgendaSession, on_delete=OnDelete.cascade, null=False, index=True
     )
@@ -106,6 +112,7 @@ class SessionSpeaker(Table, tablename="session_speaker"):
 class AgendaChange(Table, tablename="agenda_change"):
     """What changed on the agenda, when and by whom: the organizers' audit trail."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     session = ForeignKey(references=AgendaSession, on_delete=OnDelete.cascade, null=True)
     user = ForeignKey(references=BaseUser, on_delete=OnDelete.set_null, null=True)

@@ -1,6 +1,7 @@
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 from forum_mgmt.agenda.tables import AgendaSession
@@ -13,6 +14,7 @@ class Checkin(Table):
     workshop's door. At most one not-undone row per (registration, list): a partial unique
     index on (registration, COALESCE(session, 0)) WHERE undone_at IS NULL."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     registration = ForeignKey(
         references=Registration, on_delete=OnDelete.cascade, null=False, index=True

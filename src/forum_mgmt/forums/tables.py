@@ -3,6 +3,7 @@ import enum
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 
@@ -14,6 +15,7 @@ class ForumStatus(enum.StrEnum):
 class Organisation(Table):
     """A tenant of the installation (an NGO, a ministry): it owns forums and their teams."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     slug = Varchar(length=80, unique=True, index=True)
     name = Varchar(length=200)
     name_local = Varchar(length=200, default="")
@@ -23,6 +25,7 @@ class Organisation(Table):
 class Forum(Table):
     """One event: its public face, its dates in its own zone, and its registration rules."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     organisation = ForeignKey(
         references=Organisation, on_delete=OnDelete.restrict, null=False, index=True
     )
@@ -59,6 +62,7 @@ class Role(enum.StrEnum):
 class Membership(Table):
     """A person in an organisation's team; an organizer there may create its forums."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     organisation = ForeignKey(
         references=Organisation, on_delete=OnDelete.cascade, null=False, index=True
     )
@@ -69,6 +73,7 @@ class Membership(Table):
 class ForumRole(Table, tablename="forum_role"):
     """A person's role on one forum: the source of every workspace and API permission."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     user = ForeignKey(references=BaseUser, on_delete=OnDelete.cascade, null=False, index=True)
     role = Varchar(length=16, default=Role.ORGANIZER, choices=Role)

@@ -1,6 +1,7 @@
 import enum
 
 from piccolo.columns import JSON, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 
@@ -14,6 +15,7 @@ class MailStatus(enum.StrEnum):
 class Outbox(Table):
     """A message to send, written in the same transaction as the change it reports."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     to = Varchar(length=320)
     # Which forum (tenant) the message is about, for that forum's mail log. A plain id, not a
     # ForeignKey: mail sits left of forums in the import order (STYLE.md) and may not name it.

@@ -2,6 +2,7 @@ import enum
 
 from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 from forum_mgmt.agenda.tables import AgendaSession
@@ -25,6 +26,7 @@ class QuestionKind(enum.StrEnum):
 class Category(Table):
     """A kind of participant (attendee, speaker, press, VIP, staff) and how they get in."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     code = Varchar(length=32, help_text="Stable, for the API: attendee, speaker, ...")
     name = Varchar(length=120)
@@ -38,6 +40,7 @@ class Category(Table):
 class Question(Table):
     """An extra question of a forum's registration form."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     label = Varchar(length=300)
     label_local = Varchar(length=300, default="")
@@ -50,6 +53,7 @@ class Question(Table):
 class Registration(Table):
     """One person's registration for one forum (one per email per forum)."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(references=Forum, on_delete=OnDelete.restrict, null=False, index=True)
     category = ForeignKey(references=Category, on_delete=OnDelete.restrict, null=False, index=True)
     name = Varchar(length=200)
@@ -75,6 +79,7 @@ class Registration(Table):
 class Booking(Table):
     """A seat in a workshop (a session with its own capacity) for a confirmed registration."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     registration = ForeignKey(
         references=Registration, on_delete=OnDelete.cascade, null=False, index=True
     )
@@ -87,6 +92,7 @@ class Booking(Table):
 class Star(Table):
     """A session an attendee marked for their own calendar (bookings are in it anyway)."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     registration = ForeignKey(
         references=Registration, on_delete=OnDelete.cascade, null=False, index=True
     )
@@ -102,6 +108,7 @@ class Counter(Table):
     A seat is taken by one conditional UPDATE of its row (taken < limit), never by counting.
     """
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     key = Varchar(length=64, unique=True, help_text="forum:ID, category:ID, shared:ID, ...")
     taken = Integer(default=0)
     gone = Integer(

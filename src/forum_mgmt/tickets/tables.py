@@ -1,5 +1,6 @@
 from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 from forum_mgmt.forums.tables import Forum
@@ -9,6 +10,7 @@ from forum_mgmt.registration.tables import Registration
 class ForumKey(Table, tablename="forum_key"):
     """A forum's Ed25519 key pair: it signs ticket codes; scanners get the public half."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     forum = ForeignKey(
         references=Forum, on_delete=OnDelete.cascade, null=False, unique=True, index=True
     )
@@ -23,6 +25,7 @@ class Ticket(Table):
     """The ticket of a confirmed registration. Its code carries the registration id and
     this serial; a reissue bumps the serial, so every older code reads `revoked`."""
 
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
     registration = ForeignKey(
         references=Registration, on_delete=OnDelete.cascade, null=False, unique=True, index=True
     )
