@@ -76,7 +76,7 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, code: str, message: str, **extra) -> Response:
     if _wants_json(request):
         return Response({"error": code, "message": message, **extra}, status_code=status)
-    return Template(  # type: ignore[return-value]
+    return Template(
         "error.html",
         context={"status": status, "message": message, "fields": extra.get("fields") or {}},
         status_code=status,

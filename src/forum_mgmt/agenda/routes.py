@@ -23,7 +23,7 @@ from forum_mgmt.agenda.schemas import (
     TrackOut,
     TrackPatch,
 )
-from forum_mgmt.core import i18n, time
+from forum_mgmt.core import i18n, templating, time
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import parse_id
@@ -74,9 +74,13 @@ class AgendaPages(Controller):
             agenda.sessions = services.filter_sessions(
                 agenda.sessions, room=room_id, track=track_id, language=language or None
             )
-            part = request.app.template_engine.get_template("agenda/_listing.html")
-            return part.render(
-                forum=forum, agenda=agenda, days=agenda.days(forum.timezone), chosen=chosen
+            return templating.render(
+                request,
+                "agenda/_listing.html",
+                forum=forum,
+                agenda=agenda,
+                days=agenda.days(forum.timezone),
+                chosen=chosen,
             )
 
         def context(part: str) -> dict:
@@ -94,8 +98,9 @@ class AgendaPages(Controller):
             return Template("agenda/agenda.html", context=context(part))
 
         async def page() -> str:
-            template = request.app.template_engine.get_template("agenda/agenda.html")
-            return template.render(**context(await listing()), request=request)
+            return templating.render(
+                request, "agenda/agenda.html", **context(await listing()), request=request
+            )
 
         # Nobody signed in: the whole page is the same for every visitor of this address
         # (the query string is in its language links), so it is built and gzipped once.

@@ -75,5 +75,13 @@ def _setup(engine: Engine) -> None:
     )
 
 
+def render(request: Request, name: str, /, **context: Any) -> str:
+    """A template of the app rendered to a string (a cached part of a page)."""
+    engine = request.app.template_engine
+    if engine is None:  # create_app() always configures one
+        raise RuntimeError("the app has no template engine")
+    return str(engine.get_template(name).render(**context))
+
+
 def template_config(directory: Path = ROOT / "templates") -> TemplateConfig[Any]:
     return TemplateConfig(directory=directory, engine=Engine, engine_callback=_setup)

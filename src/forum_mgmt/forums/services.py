@@ -29,7 +29,8 @@ class InvalidForum(DomainError):
 async def list_public_forums() -> list[Forum]:
     """Published forums, the upcoming and running ones first (soonest first), then the past."""
     forums = await Forum.objects().where(Forum.status == ForumStatus.PUBLISHED)
-    upcoming, past = [], []
+    upcoming: list[Forum] = []
+    past: list[Forum] = []
     for forum in forums:
         (upcoming if forum.ends_on >= time.today(forum.timezone) else past).append(forum)
     upcoming.sort(key=lambda f: (f.starts_on, f.name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from icalendar import Calendar, Event, Timezone
+from icalendar.enums import STATUS
 
 from forum_mgmt.agenda.services import SessionView
 from forum_mgmt.core import time
@@ -79,7 +80,7 @@ def event(forum: Forum, view: SessionView) -> Event:
         location=location(forum, view) or None,
         url=ids.session_url(forum.slug, s.id),
         categories=[c for c in (_(KINDS.get(s.kind, s.kind)), _track(view)) if c],
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
     )
 
 
