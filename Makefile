@@ -92,8 +92,36 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --width 100 --no-fuzzy-matching
 	$(MAKE) messages-compile
 
-bench: $(VENV)/.dev-installed
-	@ls bench/*.py
+# Every benchmark once with small bounded inputs (a couple of minutes in all); none needs
+# PostgreSQL or a server set up by hand: the scripts migrate, build their forum through the
+# services and start `forum-mgmt serve` themselves (bench/read.py gets one started here).
+# On SQLite by default, in var/bench/ (its own database, outbox and key, never the
+# development database); with DATABASE_URL=postgresql://... they measure PostgreSQL. The
+# scripts' own defaults are the full runs docs/performance.md reports (PostgreSQL). Servers
+# listen on BENCH_PORT to BENCH_PORT+2.
+BENCH_PORT ?= 8170
+bench: $(VENV)/.dev-installed messages-compile
+	@set -e; export FORUM_MGMT_DATA="$(CURDIR)/var/bench" LOG_LEVEL=warning; \
+	echo "== bench/badges.py: 200 badges, the renderer alone"; \
+	$(BIN)/python bench/badges.py 200; \
+	echo "== bench/badges.py --cli: 100 registrations, forum-mgmt badges"; \
+	$(BIN)/python bench/badges.py --cli 100; \
+	echo "== bench/registration_rush.py: 500 sign-ups for 100 seats"; \
+	$(BIN)/python bench/registration_rush.py --port $(BENCH_PORT) \
+	  --signups 500 --seats 100 --concurrency 16; \
+	echo "== bench/checkin.py: 200 tickets, 10 scanners"; \
+	$(BIN)/python bench/checkin.py --port $$(($(BENCH_PORT) + 1)) --people 200 --concurrency 10; \
+	echo "== bench/checkin_profile.py: 100 scans in-process"; \
+	$(BIN)/python bench/checkin_profile.py --people 100; \
+	echo "== bench/read.py: 200 requests a page"; \
+	port=$$(($(BENCH_PORT) + 2)); \
+	$(BIN)/forum-mgmt serve --port $$port --workers 2 >/dev/null & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT; \
+	for _ in $$(seq 60); do sleep 0.5; \
+	  $(BIN)/python -c "import httpx, sys; httpx.get(sys.argv[1]).raise_for_status()" \
+	    "http://127.0.0.1:$$port/healthz" 2>/dev/null && break; \
+	done; \
+	$(BIN)/python bench/read.py --url "http://127.0.0.1:$$port" --requests 200 --concurrency 8
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
