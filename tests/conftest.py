@@ -79,6 +79,16 @@ async def database() -> AsyncIterator[None]:
     await db.close_pool()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def bookings_count() -> None:
+    """What create_app installs as a process starts, for tests that edit sessions through
+    the agenda's services without an app."""
+    from forum_mgmt.agenda import services as agenda
+    from forum_mgmt.registration import services as registration
+
+    agenda.register_bookings_count(registration.bookings_of)
+
+
 @pytest.fixture(autouse=True)
 async def empty_tables(database) -> AsyncIterator[None]:
     yield

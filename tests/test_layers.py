@@ -111,4 +111,4 @@ def test_the_three_contracts_name_the_same_web_layer() -> None:
         i.split("->")[0].strip().removeprefix("forum_mgmt.*.").removesuffix(".**")
         for i in _contract(ACROSS)["ignore_imports"]
     }
-    assert web == forbidden == app_may == importers == {"routes", "workspace", "pages", "importing"}
+    assert web == forbidden == app_may == importers == {"routes", "workspace", "pages"}

@@ -17,9 +17,9 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
 from forum_mgmt.accounts.routes import LoginPages, TokenPages
-from forum_mgmt.agenda.importing import ImportPages
+from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
-from forum_mgmt.agenda.workspace import ItemPages, SessionPages
+from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
 from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
@@ -38,6 +38,7 @@ from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
 from forum_mgmt.mail import services as mail
+from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.routes import (
     RegisterPages,
     RegistrationAdminAPI,
@@ -157,6 +158,7 @@ def _csrf(settings) -> DefineMiddleware:
 def create_app() -> Litestar:
     settings = get_settings()
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
+    agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=12 * 3600,
@@ -204,6 +206,7 @@ def create_app() -> Litestar:
                     ForumWorkspace,
                     ItemPages,
                     SessionPages,
+                    GridPages,
                     ImportPages,
                     TokenPages,
                     TicketWorkspace,

@@ -41,6 +41,15 @@ def forum_days(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def chosen_day(days: list[dt.date], day: str | None) -> dt.date:
+    """The day `day` names (YYYY-MM-DD) if it is one of `days`, else the first of them."""
+    try:
+        chosen = dt.date.fromisoformat(day or "")
+    except ValueError:
+        return days[0]
+    return chosen if chosen in days else days[0]
+
+
 def build(agenda: Agenda, day: dt.date, tz: str) -> Grid:
     """Place the day's sessions on a grid of rooms by 5 minutes (08:00-18:00 at least)."""
     start_of_day, end_of_day = time.day_bounds(day, tz)

@@ -292,13 +292,7 @@ class AgendaAdminAPI(Controller):
         data: JSONBody[SessionPatch],
     ) -> SessionOut:
         forum = forum_of(request)
-        await services.update_session(
-            forum,
-            item_id,
-            data,
-            by=request.user,
-            booked=await registration_services.bookings_of(forum, item_id),
-        )
+        await services.update_session(forum, item_id, data, by=request.user)
         return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)
 
     @delete("/sessions/{item_id:int}")

@@ -1,35 +1,31 @@
 """The agenda of a forum: reading it (constant queries) and editing it (checked writes)."""
 
-from forum_mgmt.agenda.services.clashes import AgendaClash, Clash, find_clashes
+from forum_mgmt.agenda.services.changelog import list_changes
+from forum_mgmt.agenda.services.clashes import (
+    AgendaClash,
+    Clash,
+    find_clashes,
+    register_bookings_count,
+)
 from forum_mgmt.agenda.services.editing import (
     InvalidAgendaItem,
     InvalidSession,
+    get_item,
+    get_room,
+    get_track,
+    list_items,
+)
+from forum_mgmt.agenda.services.import_plan import ImportPlan, ImportRow
+from forum_mgmt.agenda.services.items import (
     add_room,
-    add_session,
     add_speaker,
     add_track,
     delete_room,
     delete_speaker,
     delete_track,
-    get_item,
-    get_room,
-    get_track,
-    list_changes,
-    list_items,
-    preview_session,
-    remove_session,
     update_room,
-    update_session,
     update_speaker,
     update_track,
-)
-from forum_mgmt.agenda.services.importing import (
-    Imported,
-    ImportPlan,
-    ImportRefused,
-    ImportRow,
-    apply,
-    preview,
 )
 from forum_mgmt.agenda.services.reading import (
     Agenda,
@@ -44,11 +40,18 @@ from forum_mgmt.agenda.services.reading import (
     mark_now_and_next,
     track_stylesheet,
 )
+from forum_mgmt.agenda.services.sessions import (
+    add_session,
+    preview_session,
+    remove_session,
+    update_session,
+)
 from forum_mgmt.agenda.services.spreadsheet import (
     ImportTooLarge,
     InvalidImport,
     template_csv,
 )
+from forum_mgmt.agenda.services.spreadsheet_import import Imported, ImportRefused, apply, preview
 
 __all__ = [
     "Agenda",
@@ -87,6 +90,7 @@ __all__ = [
     "mark_now_and_next",
     "preview",
     "preview_session",
+    "register_bookings_count",
     "remove_session",
     "template_csv",
     "track_stylesheet",

@@ -2,14 +2,16 @@
 
 A room holding two sessions at once, a speaker in two places at once, a session outside
 the forum's days, and a session expecting more people than its room holds (its own
-capacity, or the bookings it already has: the caller counts them, since bookings belong
-to the registration domain, to the right of this one). Each check is
-one query at most, whatever the size of the agenda.
+capacity, or the bookings it already has). Bookings belong to the registration domain, to
+the right of this one: it registers how to count them as a process starts
+(`register_bookings_count`), and the capacity check asks, so that no caller can forget
+them. Each check is one query at most, whatever the size of the agenda.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker
@@ -37,6 +39,26 @@ class AgendaClash(Conflict):
         self.extra = {"conflicts": [asdict(c) for c in clashes]}
 
 
+# How many seats are booked in a session of a forum: installed at start-up (app.py).
+BookingsCount = Callable[[Forum, int], Awaitable[int]]
+_bookings_count: BookingsCount | None = None
+
+
+def register_bookings_count(count: BookingsCount) -> None:
+    """From now on, a saved session's capacity clash counts its bookings with
+    `await count(forum, session_id)`; every process that edits sessions calls this first."""
+    global _bookings_count
+    _bookings_count = count
+
+
+async def bookings_of(forum: Forum, session_id: int) -> int:
+    """The seats already booked in a session, from the registered count; without one the
+    edit is refused loudly rather than checked against no bookings."""
+    if _bookings_count is None:
+        raise RuntimeError("no bookings count registered: call register_bookings_count first")
+    return await _bookings_count(forum, session_id)
+
+
 async def find_clashes(
     forum: Forum,
     *,
@@ -46,9 +68,12 @@ async def find_clashes(
     speaker_ids: list[int],
     capacity: int | None,
     session_id: int | None = None,
-    booked: int = 0,
+    booked: int | None = None,
 ) -> list[Clash]:
-    """Every clash the planned session would cause; an empty list when it fits."""
+    """Every clash the planned session would cause; an empty list when it fits.
+
+    `session_id` is the saved session being changed (not a clash with itself); its bookings
+    count against the room unless `booked` gives another figure (a new session has none)."""
     clashes: list[Clash] = []
     first, _end = time.day_bounds(forum.starts_on, forum.timezone)
     _start, last = time.day_bounds(forum.ends_on, forum.timezone)
@@ -94,6 +119,10 @@ async def find_clashes(
                     row["session.id"],
                 )
             )
+    if booked is None:
+        booked = 0
+        if session_id is not None and room_id is not None:  # a saved session's seats count
+            booked = await bookings_of(forum, session_id)
     wanted = max(capacity or 0, booked)
     if room_id is not None and wanted:
         room = (

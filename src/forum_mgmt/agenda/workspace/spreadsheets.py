@@ -1,4 +1,4 @@
-"""The organizer's CSV import: upload a file, see every row checked, then import it.
+"""The CSV import pages: upload a spreadsheet, see every row checked, then import it.
 
 Mounted under /manage by app.py. No server state is kept between preview and apply: the
 preview page carries the file back in a hidden field (base64, within the upload limit),

@@ -1,33 +1,24 @@
-"""Speakers or sessions from the spreadsheet an organizer already has, all or nothing.
+"""Planning a spreadsheet import: each row checked into the Struct the API uses, names matched.
 
-spreadsheet.py reads the file; here each row is validated into the Struct the API uses,
-so the rules are the API's; `preview` reports every
-row's errors and clashes, `apply` checks again and writes every row in one transaction,
-or none. Rooms and tracks are matched by name and never created (a misspelt room would
-split the grid); a session's speakers are matched by name, and a name the forum does not
-know yet becomes a new speaker, shared by every row that names it.
+The rules are the API's. Rooms and tracks are matched by name and never created (a
+misspelt room would split the grid); a session's speakers are matched by name, and a name
+the forum does not know yet becomes a new speaker, shared by every row that names it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import cast
 
 import msgspec
-from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.agenda.schemas import SessionIn, SpeakerIn
-from forum_mgmt.agenda.services.clashes import Clash, find_clashes
-from forum_mgmt.agenda.services.editing import add_session, add_speaker
-from forum_mgmt.agenda.services.spreadsheet import InvalidImport, read_sheet
+from forum_mgmt.agenda.services.clashes import Clash
 from forum_mgmt.agenda.tables import AgendaSession, Room, Speaker, Track
 from forum_mgmt.core import time
-from forum_mgmt.core.db import transaction
 from forum_mgmt.core.forms import field_error
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
@@ -42,23 +33,6 @@ _COLUMN_OF = {
     "track_id": "track",
     "speaker_ids": "speakers",
 }
-
-
-class ImportRefused(InvalidImport):
-    """Some rows are bad or clash: nothing was written."""
-
-    code = "import_refused"
-
-    def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(_("Nothing was imported: some rows need attention."))
-        self.plan = plan
-        self.extra = {
-            "rows": [
-                {"row": r.number, "errors": r.errors, "clashes": [c.message for c in r.clashes]}
-                for r in plan.rows
-                if r.errors or r.clashes
-            ]
-        }
 
 
 @dataclass
@@ -92,58 +66,8 @@ class ImportPlan:
         return bool(self.rows) and not self.has_errors and (allow_conflicts or not self.has_clashes)
 
 
-@dataclass(frozen=True)
-class Imported:
-    kind: str
-    count: int
-    new_speakers: int
-
-
-async def preview(forum: Forum, data: bytes, *, kind: str | None = None) -> ImportPlan:
-    """What the file would add to the forum, row by row, with every error and clash."""
-    sheet = read_sheet(data, kind)
-    rows = [ImportRow(number, values) for number, values in sheet.rows]
-    plan = ImportPlan(sheet.kind, sheet.columns, sheet.ignored, rows)
-    if plan.kind == "speakers":
-        await _plan_speakers(forum, plan)
-    else:
-        await _plan_sessions(forum, plan)
-    return plan
-
-
-async def apply(
-    forum: Forum,
-    data: bytes,
-    *,
-    kind: str | None = None,
-    allow_conflicts: bool = False,
-    by: BaseUser | None = None,
-) -> Imported:
-    """Every row of the file written in one transaction, or none (ImportRefused)."""
-    async with transaction():  # checks and writes see the same agenda (IMMEDIATE on SQLite)
-        plan = await preview(forum, data, kind=kind)
-        if not plan.ready(allow_conflicts=allow_conflicts):
-            raise ImportRefused(plan)
-        if plan.kind == "speakers":
-            for row in plan.rows:
-                await add_speaker(forum, cast(SpeakerIn, row.data))
-            return Imported(plan.kind, len(plan.rows), 0)
-        added = {}
-        for name in plan.new_speakers:
-            added[_key(name)] = (await add_speaker(forum, SpeakerIn(name=name))).id
-        for row in plan.rows:
-            ids = [added[who] if isinstance(who, str) else who for who, _n in row.speakers]
-            data = cast(SessionIn, row.data)
-            # The plan checked every clash (agenda and rows) in this transaction: not again.
-            await add_session(
-                forum,
-                msgspec.structs.replace(data, speaker_ids=ids, allow_conflicts=True),
-                by=by,
-            )
-        return Imported(plan.kind, len(plan.rows), len(added))
-
-
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name as rows and the forum are matched on: case and spacing left out."""
     return " ".join(name.casefold().split())
 
 
@@ -169,9 +93,10 @@ def _convert(values: dict, struct: type[msgspec.Struct]) -> tuple[msgspec.Struct
 # Speakers ----------------------------------------------------------------------------
 
 
-async def _plan_speakers(forum: Forum, plan: ImportPlan) -> None:
+async def plan_speakers(forum: Forum, plan: ImportPlan) -> None:
+    """Each row's speaker, or its errors (a name the forum or an earlier row has)."""
     known = {
-        _key(n)
+        name_key(n)
         for row in await Speaker.select(Speaker.name, Speaker.name_local).where(
             Speaker.forum == forum.id
         )
@@ -180,7 +105,7 @@ async def _plan_speakers(forum: Forum, plan: ImportPlan) -> None:
     }
     for row in plan.rows:
         row.data, row.errors = _convert(row.values, SpeakerIn)
-        name = _key(row.values.get("name", ""))
+        name = name_key(row.values.get("name", ""))
         if name and name in known and "name" not in row.errors:
             # importing the same file twice must not double the speakers
             row.errors["name"] = _("This speaker is already in the forum or in an earlier row.")
@@ -191,7 +116,7 @@ async def _plan_speakers(forum: Forum, plan: ImportPlan) -> None:
 
 
 @dataclass
-class _Known:
+class Known:
     """The forum's rooms, tracks, speakers and sessions, read once for the whole file."""
 
     rooms: dict[str, list[int]]
@@ -205,12 +130,12 @@ class _Known:
 def _by_name(rows: list[dict]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = defaultdict(list)
     for r in rows:
-        for name in {_key(r["name"]), _key(r["name_local"])} - {""}:
+        for name in {name_key(r["name"]), name_key(r["name_local"])} - {""}:
             found[name].append(r["id"])
     return found
 
 
-async def _load(forum: Forum) -> _Known:
+async def _load(forum: Forum) -> Known:
     rooms = await Room.select(Room.id, Room.name, Room.name_local).where(Room.forum == forum.id)
     tracks = await Track.select(Track.id, Track.name, Track.name_local).where(
         Track.forum == forum.id
@@ -226,38 +151,39 @@ async def _load(forum: Forum) -> _Known:
         .order_by(AgendaSession.starts_at)
     )
     ends = [s["ends_at"] for s in live]
-    return _Known(
+    return Known(
         _by_name(rooms),
         _by_name(tracks),
         _by_name(speakers),
-        {(_key(s["title"]), s["starts_at"]) for s in live},
+        {(name_key(s["title"]), s["starts_at"]) for s in live},
         [s["starts_at"] for s in live],
         list(accumulate(ends, max)),
     )
 
 
-async def _plan_sessions(forum: Forum, plan: ImportPlan) -> None:
+async def plan_sessions(forum: Forum, plan: ImportPlan) -> Known:
+    """Each row's session and speakers, or its errors; the forum's agenda, as read for it."""
     known = await _load(forum)
     new_speakers: dict[str, str] = {}
     for row in plan.rows:
         data, errors = _session_fields(forum, row.values)
         for col, table in (("room", known.rooms), ("track", known.tracks)):
             if row.values.get(col):
-                ids = table.get(_key(row.values[col]), [])
+                ids = table.get(name_key(row.values[col]), [])
                 if len(ids) == 1:
                     data[f"{col}_id"] = ids[0]
                 else:
                     errors[col] = _unknown(col, len(ids))
         for name in filter(None, _NAME_SEPARATORS.split(row.values.get("speakers", ""))):
-            ids = known.speakers.get(_key(name), [])
+            ids = known.speakers.get(name_key(name), [])
             if len(ids) > 1:
                 errors["speakers"] = _("%(name)s names several speakers: rename one of them.") % {
                     "name": name
                 }
-            elif (ids[0] if ids else _key(name)) not in [who for who, _n in row.speakers]:
-                row.speakers.append((ids[0] if ids else _key(name), name))
+            elif (ids[0] if ids else name_key(name)) not in [who for who, _n in row.speakers]:
+                row.speakers.append((ids[0] if ids else name_key(name), name))
                 if not ids:
-                    new_speakers.setdefault(_key(name), name)
+                    new_speakers.setdefault(name_key(name), name)
         data["speaker_ids"] = [who for who, _n in row.speakers if isinstance(who, int)]
         struct, field_errors = _convert(data, SessionIn)
         row.errors = {**field_errors, **errors}
@@ -265,17 +191,13 @@ async def _plan_sessions(forum: Forum, plan: ImportPlan) -> None:
             row.data = struct
             if struct.ends_at <= struct.starts_at:
                 row.errors["end"] = _("A session must end after it starts.")
-            elif (_key(struct.title), struct.starts_at) in known.sessions:
+            elif (name_key(struct.title), struct.starts_at) in known.sessions:
                 row.errors["title"] = _(
                     "This session is already on the agenda, or in an earlier row, at that time."
                 )
-            known.sessions.add((_key(struct.title), struct.starts_at))
+            known.sessions.add((name_key(struct.title), struct.starts_at))
     plan.new_speakers = list(new_speakers.values())
-    good = [r for r in plan.rows if r.data is not None and not r.errors]
-    for row in good:
-        if _may_clash(forum, known, cast(SessionIn, row.data)):
-            row.clashes = await _clashes_with_agenda(forum, cast(SessionIn, row.data))
-    _clashes_between_rows(good)
+    return known
 
 
 def _session_fields(forum: Forum, values: dict[str, str]) -> tuple[dict, dict[str, str]]:
@@ -313,58 +235,3 @@ def _unknown(col: str, found: int) -> str:
     if found:
         return _("Several tracks have this name: rename one of them.")
     return _("No track has this name: add the track first.")
-
-
-def _may_clash(forum: Forum, known: _Known, data: SessionIn) -> bool:
-    """Whether find_clashes could find anything: a file of 2,000 rows for a free day, or an
-    empty agenda, then costs no query per row. find_clashes alone decides what clashes."""
-    first, _end = time.day_bounds(forum.starts_on, forum.timezone)
-    _start, last = time.day_bounds(forum.ends_on, forum.timezone)
-    if data.capacity is not None or data.starts_at < first or data.ends_at > last:
-        return True
-    before_end = bisect_left(known.starts, data.ends_at)  # sessions starting before it ends
-    return before_end > 0 and known.reach[before_end - 1] > data.starts_at
-
-
-async def _clashes_with_agenda(forum: Forum, data: SessionIn) -> list[Clash]:
-    return await find_clashes(
-        forum,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        room_id=data.room_id,
-        speaker_ids=data.speaker_ids,
-        capacity=data.capacity,
-    )
-
-
-def _clashes_between_rows(rows: list[ImportRow]) -> None:
-    """Rows of the file that hold one room, or one speaker, at the same time."""
-    groups: dict[tuple[str, int | str], list[ImportRow]] = defaultdict(list)
-    names: dict[int | str, str] = {}
-    for row in rows:
-        row.data = cast(SessionIn, row.data)
-        if row.data.room_id is not None:
-            groups["room", row.data.room_id].append(row)
-        for who, name in row.speakers:
-            groups["speaker", who].append(row)
-            names.setdefault(who, name)
-    for (kind, who), group in groups.items():
-        group.sort(key=lambda r: r.data.starts_at)  # type: ignore[union-attr]
-        for i, row in enumerate(group):
-            for other in group[i + 1 :]:
-                if other.data.starts_at >= row.data.ends_at:  # type: ignore[union-attr]
-                    break
-                row.clashes.append(_row_clash(kind, other, names.get(who, "")))
-                other.clashes.append(_row_clash(kind, row, names.get(who, "")))
-
-
-def _row_clash(kind: str, other: ImportRow, name: str) -> Clash:
-    title = other.values.get("title", "")
-    if kind == "room":
-        message = _("The room is already used by “%(title)s” at that time.") % {"title": title}
-    else:
-        message = _("%(name)s is also in “%(title)s” at that time.") % {
-            "name": name,
-            "title": title,
-        }
-    return Clash(kind, f"{message} " + _("(row %(row)d)") % {"row": other.number}, None)
