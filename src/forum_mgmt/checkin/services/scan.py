@@ -120,7 +120,7 @@ async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
             claims = codes.verify(await public_key(forum), scan.code, forum_id=forum.id)
         except codes.InvalidCode as refusal:
             return Decision(refusal.result)
-        registration_id, serial = claims.ticket_id, claims.serial
+        registration_id, serial = claims.registration_id, claims.serial
     else:
         registration_id = scan.registration_id  # type: ignore[assignment]
     row = await _read(forum, registration_id, scan.session_id, scan.nonce)
