@@ -45,10 +45,15 @@ from forum_mgmt.registration.routes import (
     RegistrationAPI,
     RegistrationManagePages,
     TicketAPI,
-    TicketPages,
 )
 from forum_mgmt.tickets import mail as ticket_mail
-from forum_mgmt.tickets.routes import CheckinKeyAPI, ReissueAPI, TicketFiles, TicketWorkspace
+from forum_mgmt.tickets.routes import (
+    CheckinKeyAPI,
+    ReissueAPI,
+    TicketFiles,
+    TicketPages,
+    TicketWorkspace,
+)
 
 log = logging.getLogger("forum_mgmt")
 

@@ -84,7 +84,7 @@ async def test_checkin_data_holds_what_a_scanner_needs(client):
     assert data["generated_at"].endswith("+08:00")
     # a code judged offline with only this data: the reissued one is stale
     claims = codes.verify(load_public_key(data["public_key"]), c1, forum_id=forum.id)
-    assert data["serials"][str(claims.ticket_id)] == claims.serial
+    assert data["serials"][str(claims.registration_id)] == claims.serial
     session = await client.get(
         url(forum, f"checkin-data?session_id={workshop.id}"), headers=headers
     )

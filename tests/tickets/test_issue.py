@@ -17,7 +17,7 @@ async def test_a_confirmed_sign_up_answers_with_its_ticket_code(client):
     assert answer["status"] == "confirmed"
     keys = await forum_key(forum)
     claims = codes.verify(keys.public, answer["ticket_code"], forum_id=forum.id)
-    assert (claims.ticket_id, claims.serial) == (answer["id"], 1)
+    assert (claims.registration_id, claims.serial) == (answer["id"], 1)
     assert qr.build(answer["ticket_code"]).version <= 6
     second = await client.post("/api/forums/tf/registrations", json=body(2))
     assert second.json()["status"] == "waitlisted"

@@ -24,7 +24,7 @@ async def test_api_reissue_answers_the_new_code_and_revokes_the_old(client):
     keys = await forum_key(forum)
     new = codes.verify(keys.public, answer["ticket_code"], forum_id=forum.id)
     stale = codes.verify(keys.public, old.code, forum_id=forum.id)  # still genuine ...
-    assert (new.ticket_id, new.serial) == (reg.id, 2)
+    assert (new.registration_id, new.serial) == (reg.id, 2)
     current = await services.current_serial(reg.id)
     assert (stale.serial, current) == (1, 2)  # ... but no longer the current serial
     page_qr = await client.get(f"/tickets/{reg.token}/qr.svg")

@@ -38,7 +38,7 @@ def stylesheet(css: str) -> Response[str]:
     return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=60"})
 
 
-TICKET_COOKIE = "ticket"  # set by the ticket page: the device remembers its ticket
+TICKET_COOKIE = registration_services.TICKET_COOKIE  # the ticket page sets it
 PRIVATE = {"Cache-Control": "private, no-store"}
 
 

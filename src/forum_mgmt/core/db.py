@@ -130,6 +130,21 @@ async def add_check(table: str, name: str, condition: str) -> None:
         )
 
 
+async def drop_check(table: str, name: str) -> None:
+    """Remove a CHECK that `add_check` made, on both engines, for migrations.
+
+    On SQLite the rule is the pair of triggers `add_check` created, so dropping them is
+    enough: no table rebuild, which a real SQLite CHECK would need. A rule that is not
+    there is no error (a migration may run again after a failure).
+    """
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.run_ddl(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS {name}')
+        return
+    for op in ("INSERT", "UPDATE"):
+        await db.run_ddl(f"DROP TRIGGER IF EXISTS {name}_{op.lower()}")
+
+
 async def add_unique(table: str, name: str, *columns: str) -> None:
     """A composite unique key on both engines (Piccolo's Unique breaks on SQLite)."""
     cols = ", ".join(f'"{c}"' for c in columns)

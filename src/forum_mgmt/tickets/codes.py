@@ -4,7 +4,8 @@ A code is RFC 4648 base32 (no padding) of 75 bytes, always 120 characters:
 
     version  u8   (1)
     forum    u32  big-endian forum id
-    ticket   u32  big-endian ticket id
+    ticket   u32  big-endian registration id (a ticket is a registration's; `serial` tells
+                  its revisions apart)
     serial   u16  big-endian; bumped when a ticket is reissued, so an old code is revoked
     sig      64   Ed25519 signature of the 11 bytes above
 
@@ -61,7 +62,7 @@ class WrongForum(InvalidCode):
 @dataclass(frozen=True)
 class Claims:
     forum_id: int
-    ticket_id: int
+    registration_id: int
     serial: int
     version: int = VERSION
 
@@ -71,11 +72,13 @@ def normalise(code: str) -> str:
     return code.strip().upper()
 
 
-def sign(private_key: Ed25519PrivateKey, forum_id: int, ticket_id: int, serial: int) -> str:
+def sign(private_key: Ed25519PrivateKey, forum_id: int, registration_id: int, serial: int) -> str:
     """The ticket code for this ticket revision, signed with the forum's private key."""
-    if not (0 < forum_id <= MAX_ID and 0 < ticket_id <= MAX_ID and 0 <= serial <= MAX_SERIAL):
-        raise ValueError(f"out of range: forum {forum_id}, ticket {ticket_id}, serial {serial}")
-    header = _HEADER.pack(VERSION, forum_id, ticket_id, serial)
+    if not (0 < forum_id <= MAX_ID and 0 < registration_id <= MAX_ID and 0 <= serial <= MAX_SERIAL):
+        raise ValueError(
+            f"out of range: forum {forum_id}, registration {registration_id}, serial {serial}"
+        )
+    header = _HEADER.pack(VERSION, forum_id, registration_id, serial)
     return base64.b32encode(header + private_key.sign(header)).decode("ascii")
 
 
@@ -89,10 +92,10 @@ def read_claims(code: str) -> tuple[Claims, bytes, bytes]:
     except binascii.Error:
         raise MalformedCode(_("This is not a ticket code.")) from None
     header, signature = raw[: _HEADER.size], raw[_HEADER.size :]
-    version, forum_id, ticket_id, serial = _HEADER.unpack(header)
+    version, forum_id, registration_id, serial = _HEADER.unpack(header)
     if version != VERSION:
         raise MalformedCode(_("This is not a ticket code."))
-    return Claims(forum_id, ticket_id, serial, version), header, signature
+    return Claims(forum_id, registration_id, serial, version), header, signature
 
 
 def verify(public_key: Ed25519PublicKey, code: str, *, forum_id: int) -> Claims:

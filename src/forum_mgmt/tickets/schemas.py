@@ -29,4 +29,4 @@ class TicketOut(msgspec.Struct):
 
     @classmethod
     def of(cls, issued: Issued) -> TicketOut:
-        return cls(id=issued.ticket_id, ticket_code=issued.code, serial=issued.serial)
+        return cls(id=issued.registration_id, ticket_code=issued.code, serial=issued.serial)

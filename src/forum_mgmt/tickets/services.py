@@ -10,7 +10,7 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration import services as registration_services
 from forum_mgmt.registration.tables import Registration, Status
-from forum_mgmt.tickets import codes
+from forum_mgmt.tickets import codes, queries
 from forum_mgmt.tickets.keys import forum_key
 from forum_mgmt.tickets.tables import Ticket
 
@@ -21,7 +21,7 @@ class NotConfirmed(Conflict):
 
 @dataclass(frozen=True)
 class Issued:
-    ticket_id: int  # the registration's id: what the code carries
+    registration_id: int  # what the code carries; the API calls it the ticket's `id`
     serial: int
     code: str
 
@@ -34,17 +34,9 @@ async def issue(forum: Forum, registration: Registration) -> Issued:
     row = await _current(registration.id)
     if row is None:
         # unique registration: of two racing first issues, one inserts, both read it back
-        made = await Ticket.raw(_FIRST, registration.id, forum.id, time.now())
+        made = await queries.insert_first(registration.id, forum.id, time.now())
         row = made[0] if made else await _current(registration.id)
     return await _code(forum, registration.id, row["serial"])
-
-
-# Raw SQL: every confirmed sign-up makes one, and Piccolo's insert building cost more than
-# the insert.
-_FIRST = (
-    "INSERT INTO ticket (registration, forum, serial, issued_at) VALUES ({}, {}, 1, {})"
-    " ON CONFLICT (registration) DO NOTHING RETURNING serial"
-)
 
 
 async def reissue(forum: Forum, registration: Registration) -> Issued:

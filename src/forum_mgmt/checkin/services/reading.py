@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from forum_mgmt.agenda.tables import AgendaSession
-from forum_mgmt.checkin.services.scan import PEOPLE_SQL, public_key, window
+from forum_mgmt.checkin import queries
+from forum_mgmt.checkin.services.scan import public_key, window
 from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.core import time
 from forum_mgmt.core.db import is_postgres
@@ -53,11 +54,7 @@ async def checkin_data(forum: Forum, session_id: int | None) -> dict:
     """The forum's key, window, current ticket serials, names and refusals: enough to judge
     a code offline the way the server would."""
     await check_list(forum, session_id)
-    rows = await Checkin.raw(
-        PEOPLE_SQL.format(", t.serial")
-        + " LEFT JOIN ticket t ON t.registration = r.id WHERE r.forum = {} ORDER BY r.id",
-        forum.id,
-    )
+    rows = await queries.people_with_serials(forum.id)
     serials, people, refused = {}, {}, {}
     for r in rows:
         key = str(r["id"])
@@ -101,24 +98,7 @@ async def search(forum: Forum, q: str) -> list[dict]:
     if not q:
         return []
     like = "ILIKE" if is_postgres() else "LIKE"  # SQLite's LIKE ignores ASCII case
-    prefix = _pattern(q)
-    # Only the operator is spliced in (a literal); every value is a bound parameter.
-    checked_in = (
-        ", EXISTS(SELECT 1 FROM checkin k WHERE k.registration = r.id"
-        " AND k.session IS NULL AND k.undone_at IS NULL) AS checked_in"
-    )
-    rows = await Checkin.raw(
-        PEOPLE_SQL.format(checked_in) + " WHERE r.forum = {} AND ("
-        f"r.name {like} {{}} ESCAPE '\\' OR r.name {like} {{}} ESCAPE '\\'"
-        f" OR r.name_local {like} {{}} ESCAPE '\\' OR r.email {like} {{}} ESCAPE '\\')"
-        " ORDER BY r.name, r.id LIMIT {}",
-        forum.id,
-        prefix,
-        "% " + prefix,
-        prefix,
-        prefix.lower(),
-        SEARCH_LIMIT,
-    )
+    rows = await queries.search(forum.id, _pattern(q), like=like, limit=SEARCH_LIMIT)
     for r in rows:
         r["checked_in"] = bool(r["checked_in"])
     return rows
@@ -143,19 +123,8 @@ def _quarter(instant: dt.datetime, tz: str) -> dt.datetime:
 async def stats(forum: Forum) -> Stats:
     """People in at the entrance (each once, whatever the gate) against confirmed, by
     category, gate and quarter hour (forum zone), and each workshop door's count."""
-    confirmed = await Checkin.raw(
-        "SELECT c.code, c.name, COUNT(r.id) AS n FROM category c LEFT JOIN registration r"
-        " ON r.category = c.id AND r.status = {} WHERE c.forum = {}"
-        " GROUP BY c.id, c.code, c.name, c.position ORDER BY c.position, c.id",
-        Status.CONFIRMED.value,
-        forum.id,
-    )
-    entries = await Checkin.raw(
-        "SELECT k.registration, k.gate, k.scanned_at, c.code FROM checkin k"
-        " JOIN registration r ON r.id = k.registration JOIN category c ON c.id = r.category"
-        " WHERE k.forum = {} AND k.session IS NULL AND k.undone_at IS NULL",
-        forum.id,
-    )
+    confirmed = await queries.confirmed_per_category(forum.id)
+    entries = await queries.entrance(forum.id)
     per_category = Counter(e["code"] for e in entries)
     gates = Counter(e["gate"] for e in entries)
     quarters = Counter(_quarter(e["scanned_at"], forum.timezone) for e in entries)
@@ -165,14 +134,7 @@ async def stats(forum: Forum) -> Stats:
         while slot <= last:  # empty quarters too, so that the chart shows the lulls
             arrivals.append((slot, quarters.get(slot, 0)))
             slot = time.local(slot + QUARTER, forum.timezone)
-    sessions = await Checkin.raw(
-        "SELECT s.id, s.title, (SELECT COUNT(*) FROM checkin k WHERE k.session = s.id"
-        " AND k.undone_at IS NULL) AS checked_in, (SELECT COUNT(*) FROM booking b"
-        " WHERE b.session = s.id) AS booked FROM agenda_session s WHERE s.forum = {}"
-        " AND (s.capacity IS NOT NULL OR s.kind = 'workshop') AND s.cancelled_at IS NULL"
-        " ORDER BY s.starts_at, s.id",
-        forum.id,
-    )
+    sessions = await queries.lists(forum.id)
     return Stats(
         checked_in=len({e["registration"] for e in entries}),
         confirmed=sum(c["n"] for c in confirmed),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piccolo.apps.user.tables import BaseUser
 
+from forum_mgmt.checkin import queries
 from forum_mgmt.checkin.schemas import ScanIn
 from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.core import time
@@ -72,39 +73,6 @@ def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
 
 
 _PERSON = ("id", "name", "name_local", "organization", "category", "category_name")
-PEOPLE_SQL = (
-    "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
-    " c.name AS category_name{} FROM registration r JOIN category c ON c.id = r.category"
-)
-"""A registration with its category; `{}` takes more columns (constant SQL only)."""
-
-
-async def _read(forum: Forum, registration_id: int, session_id: int | None, nonce: str | None):
-    """The registration with its ticket serial and category, whether it is booked for the
-    session and whether the session is a check-in list, and a check-in made with this nonce:
-    one query."""
-    args: list = []
-    extra = ""
-    if session_id is not None:
-        extra += (
-            ", EXISTS(SELECT 1 FROM agenda_session s WHERE s.id = {} AND s.forum = r.forum"
-            " AND (s.capacity IS NOT NULL OR s.kind = 'workshop')) AS is_list"
-            ", EXISTS(SELECT 1 FROM booking b WHERE b.registration = r.id AND b.session = {})"
-            " AS booked"
-        )
-        args += [session_id, session_id]
-    if nonce is not None:
-        extra += ", (SELECT k.id FROM checkin k WHERE k.forum = r.forum AND k.nonce = {}) AS repeat"
-        args.append(nonce)
-    # `extra` is one of the fixed subqueries above; every value is a bound parameter.
-    rows = await Checkin.raw(
-        PEOPLE_SQL.format(", t.serial" + extra)
-        + " LEFT JOIN ticket t ON t.registration = r.id WHERE r.id = {} AND r.forum = {}",
-        *args,
-        registration_id,
-        forum.id,
-    )
-    return rows[0] if rows else None
 
 
 async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
@@ -120,10 +88,12 @@ async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
             claims = codes.verify(await public_key(forum), scan.code, forum_id=forum.id)
         except codes.InvalidCode as refusal:
             return Decision(refusal.result)
-        registration_id, serial = claims.ticket_id, claims.serial
+        registration_id, serial = claims.registration_id, claims.serial
     else:
         registration_id = scan.registration_id  # type: ignore[assignment]
-    row = await _read(forum, registration_id, scan.session_id, scan.nonce)
+    row = await queries.person(
+        forum.id, registration_id, session_id=scan.session_id, nonce=scan.nonce
+    )
     if scan.session_id is not None and row is not None and not row["is_list"]:
         raise NotFound(_("There is no check-in list for this session."))
     if row is None:
@@ -145,30 +115,21 @@ async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
     return await _admit(forum, scan, person, at=at, by=by, manual=scan.code is None)
 
 
-_INSERT = (
-    'INSERT INTO checkin (forum, registration, session, gate, nonce, manual, "by", scanned_at,'
-    " created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})"
-    " ON CONFLICT DO NOTHING RETURNING id"
-)
-
-
 async def _admit(forum, scan: ScanIn, person: dict, *, at, by, manual: bool) -> Decision:
     for _attempt in range(3):
-        # Raw SQL: Piccolo's query building costs more than the insert itself here.
-        inserted = await Checkin.raw(
-            _INSERT,
+        inserted = await queries.insert(
             forum.id,
             person["id"],
-            scan.session_id,
-            scan.gate,
-            scan.nonce,
-            manual,
-            by.id,
-            at,
-            time.now(),
+            session_id=scan.session_id,
+            gate=scan.gate,
+            nonce=scan.nonce,
+            manual=manual,
+            by=by.id,
+            scanned_at=at,
+            created_at=time.now(),
         )
-        if inserted:
-            return Decision(OK, person, at, inserted[0]["id"])
+        if inserted is not None:
+            return Decision(OK, person, at, inserted)
         winner = await _winner(forum, person["id"], scan.session_id, scan.nonce)
         if winner is None:  # the row in the way was undone meanwhile: try again
             continue
@@ -179,29 +140,16 @@ async def _admit(forum, scan: ScanIn, person: dict, *, at, by, manual: bool) -> 
     raise RuntimeError("check-in kept colliding with undone rows")
 
 
-_WINNER = (
-    "SELECT k.id, k.nonce, k.gate, k.scanned_at, u.username FROM checkin k"
-    ' LEFT JOIN piccolo_user u ON u.id = k."by"'
-)
-
-
 async def _winner(forum: Forum, registration_id: int, session_id: int | None, nonce):
     """What the insert ran into: this nonce's check-in first, else the person's on the list."""
-    rows = await Checkin.raw(
-        _WINNER + " WHERE k.forum = {} AND (k.nonce = {} OR (k.registration = {}"
-        " AND COALESCE(k.session, 0) = {} AND k.undone_at IS NULL))",
-        forum.id,
-        nonce,
-        registration_id,
-        session_id or 0,
-    )
+    rows = await queries.in_the_way(forum.id, registration_id, session_id, nonce)
     rows.sort(key=lambda r: r["nonce"] != nonce or nonce is None)
     return rows[0] if rows else None
 
 
 async def _repeat(checkin_id: int, person: dict) -> Decision:
-    rows = await Checkin.raw(_WINNER + " WHERE k.id = {}", checkin_id)
-    return Decision(OK, person, rows[0]["scanned_at"], checkin_id)
+    row = await queries.checkin_by_id(checkin_id)
+    return Decision(OK, person, row["scanned_at"], checkin_id)
 
 
 async def sync(forum: Forum, scans: list[ScanIn], *, by: BaseUser) -> list[Decision]:

@@ -1,8 +1,8 @@
-"""Registration's HTTP face: the public API and form, the ticket page, the organizer's list."""
+"""Registration's HTTP face: the public API and form, the organizer's list and settings."""
 
 from forum_mgmt.registration.routes.api import RegistrationAdminAPI, RegistrationAPI, TicketAPI
 from forum_mgmt.registration.routes.manage import RegistrationManagePages
-from forum_mgmt.registration.routes.pages import RegisterPages, TicketPages
+from forum_mgmt.registration.routes.pages import RegisterPages
 
 __all__ = [
     "RegisterPages",
@@ -10,5 +10,4 @@ __all__ = [
     "RegistrationAdminAPI",
     "RegistrationManagePages",
     "TicketAPI",
-    "TicketPages",
 ]

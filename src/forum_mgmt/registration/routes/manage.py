@@ -13,8 +13,8 @@ from litestar.status_codes import HTTP_200_OK
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.guards import forum_of
-from forum_mgmt.registration import services
-from forum_mgmt.registration.routes import forms
+from forum_mgmt.registration import forms, services
+from forum_mgmt.registration.questions import KINDS
 from forum_mgmt.tickets import services as tickets
 
 PAGE = 100
@@ -203,6 +203,7 @@ class RegistrationManagePages(Controller):
                 "section": "registration-settings",
                 "categories": await services.ensure_categories(forum),
                 "questions": await services.questions(forum),
+                "kinds": KINDS,
             },
         )
 
@@ -256,6 +257,7 @@ async def _add_context(forum, values: dict, errors: dict, message: str) -> dict:
         "categories": await services.ensure_categories(forum),
         "countries": services.countries(),
         "questions": await services.questions(forum),
+        "kinds": KINDS,
         "workshops": await services.workshops(forum),
         "values": values,
         "errors": errors,
@@ -281,6 +283,7 @@ async def _edit_context(forum, registration_id: int) -> dict:
         "message": "",
         "countries": services.countries(),
         "questions": await services.questions(forum),
+        "kinds": KINDS,
         "ticket_serial": await tickets.current_serial(r.id),
         "done": "",
     }

@@ -35,6 +35,7 @@ from forum_mgmt.registration.services.notify import manage_url, outbox_folder
 from forum_mgmt.registration.services.register import Outcome, check, register
 from forum_mgmt.registration.services.seats import is_open, window
 from forum_mgmt.registration.services.stars import (
+    TICKET_COOKIE,
     NoTicket,
     device_stars,
     remembered,
@@ -53,6 +54,7 @@ from forum_mgmt.registration.services.waitlist import (
 )
 
 __all__ = [
+    "TICKET_COOKIE",
     "Filters",
     "NoTicket",
     "Outcome",

@@ -11,8 +11,9 @@ from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError, NotFound
 from forum_mgmt.core.i18n import N_, _, babel_locale, current
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.questions import KINDS, unknown_kind
 from forum_mgmt.registration.services import seats
-from forum_mgmt.registration.tables import Category, Question, QuestionKind
+from forum_mgmt.registration.tables import Category, Question
 
 # code, English name (translated where shown), public, needs approval
 DEFAULT_CATEGORIES = [
@@ -145,11 +146,11 @@ async def add_question(
         fields["label"] = _("Between 1 and 300 characters.")
     if len(label_local) > 300:
         fields["label_local"] = _("At most 300 characters.")
-    if kind not in set(QuestionKind):
-        fields["kind"] = _("Text, choice or yes/no.")
     options = [c.strip() for c in choices.splitlines() if c.strip()]
-    if kind == QuestionKind.CHOICE and len(options) < 2:
-        fields["choices"] = _("Give at least two options, one per line.")
+    if kind not in KINDS:
+        fields["kind"] = unknown_kind()
+    elif problem := KINDS[kind].setup_error(options):
+        fields["choices"] = problem
     if fields:
         raise InvalidSetting(_("Some fields need attention."), fields=fields)
     count = await Question.count().where(Question.forum == forum.id)

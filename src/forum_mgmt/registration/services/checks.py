@@ -8,8 +8,9 @@ import unicodedata
 
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
+from forum_mgmt.registration.questions import kind_of
 from forum_mgmt.registration.services.catalogue import is_country
-from forum_mgmt.registration.tables import Category, Question, QuestionKind
+from forum_mgmt.registration.tables import Category, Question
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 # field -> (required, max length)
@@ -79,10 +80,8 @@ def check_answers(
             if question.required:
                 fields[name] = _("Please answer this question.")
             continue
-        if question.kind == QuestionKind.CHOICE and value not in question.choices.split("\n"):
-            fields[name] = _("Choose one of the options.")
-        elif question.kind == QuestionKind.YESNO and value not in ("yes", "no"):
-            fields[name] = _("Answer yes or no.")
+        if problem := kind_of(question).answer_error(question, value):
+            fields[name] = problem
         elif len(value) > ANSWER_MAX:
             fields[name] = _("At most %(num)d characters.") % {"num": ANSWER_MAX}
         elif has_control(value, newlines=True) or "<" in value or ">" in value:

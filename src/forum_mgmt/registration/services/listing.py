@@ -15,8 +15,10 @@ from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.mail.tables import Outbox
+from forum_mgmt.registration import queries
+from forum_mgmt.registration.questions import kind_of
 from forum_mgmt.registration.services import catalogue, checks, notify
-from forum_mgmt.registration.tables import Booking, Category, Registration, Status
+from forum_mgmt.registration.tables import Booking, Category, Question, Registration, Status
 
 MAX_LIMIT = 1000
 
@@ -130,19 +132,9 @@ async def waiting_orders(forum: Forum) -> list[int]:
 
 async def counts(forum: Forum) -> dict[str, dict[str, int]]:
     """How many per status and per category (active registrations only for categories)."""
-    by_status = await Registration.raw(
-        "SELECT status, COUNT(*) AS n FROM registration WHERE forum = {} GROUP BY status",
-        forum.id,
-    )
-    by_category = await Registration.raw(
-        "SELECT c.code AS code, COUNT(*) AS n FROM registration r "
-        "JOIN category c ON c.id = r.category WHERE r.forum = {} "
-        "AND r.status IN ('confirmed', 'waitlisted', 'pending') GROUP BY c.code",
-        forum.id,
-    )
     return {
-        "status": {r["status"]: r["n"] for r in by_status},
-        "category": {r["code"]: r["n"] for r in by_category},
+        "status": await queries.per_status(forum.id),
+        "category": await queries.active_per_category_code(forum.id),
     }
 
 
@@ -195,10 +187,14 @@ async def export_csv(forum: Forum, filters: Filters | None = None) -> bytes:
             }
             writer.writerow(
                 [_cell(values[f]) for f in CSV_FIELDS]
-                + [_cell(answers.get(str(q.id), "")) for q in questions]
+                + [_cell(_answer(q, answers.get(str(q.id), ""))) for q in questions]
             )
         offset += MAX_LIMIT
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _answer(question: Question, value: str) -> str:
+    return kind_of(question).csv(value) if value else ""
 
 
 def _cell(value) -> str:

@@ -16,7 +16,8 @@ import weakref
 
 from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Forum, ForumStatus
-from forum_mgmt.registration.tables import Category, Counter, Registration
+from forum_mgmt.registration import queries
+from forum_mgmt.registration.tables import Category, Counter
 
 # Sign-ups of one forum that a worker lets into their seat transaction at once. A rush
 # queues for the forum's counter rows whatever we do; waiting here, before a connection and
@@ -66,20 +67,11 @@ async def ensure(*keys: str) -> None:
     )
 
 
-# The statements every sign-up runs while it holds a seat counter's lock, written once:
-# Piccolo built them anew each time, longer than the database took to run them.
-_TAKE = "UPDATE counter SET taken = taken + 1 WHERE key = {} RETURNING taken"
-_TAKE_BELOW = "UPDATE counter SET taken = taken + 1 WHERE key = {} AND taken < {} RETURNING taken"
-_JOIN_LINE = "UPDATE counter SET taken = taken + 1 WHERE key = {} RETURNING taken, gone"
-_LEAVE_LINE = "UPDATE counter SET gone = gone + 1 WHERE key = {}"
-
-
 async def take(key: str, limit: int) -> bool:
     """One seat from the pool, if one is free; 0 means no limit, -1 none at all."""
     if limit < 0:
         return False
-    rows = await (Counter.raw(_TAKE_BELOW, key, limit) if limit else Counter.raw(_TAKE, key))
-    return bool(rows)
+    return await queries.take(key, limit)
 
 
 async def release(key: str) -> None:
@@ -103,13 +95,13 @@ async def join_line(forum_id: int) -> tuple[int, int]:
     own; reading it needed a second statement, since a subquery would have read it with the
     snapshot taken before this statement waited for the lock.)
     """
-    row = (await Counter.raw(_JOIN_LINE, waitlist_key(forum_id)))[0]
+    row = await queries.join_line(waitlist_key(forum_id))
     return row["taken"], row["taken"] - row["gone"]
 
 
 async def leave_line(forum_id: int) -> None:
     """Someone left the waiting list (moved up, cancelled, rejected)."""
-    await Counter.raw(_LEAVE_LINE, waitlist_key(forum_id))
+    await queries.leave_line(waitlist_key(forum_id))
 
 
 async def take_seat(forum: Forum, category: Category, categories: list[Category]) -> bool:
@@ -134,12 +126,7 @@ async def recount(forum: Forum, categories: list[Category]) -> None:
     For when the pools change (a quota set or removed): seats counted in the shared pool
     may now belong to a category's own. Call it in a transaction holding the forum lock.
     """
-    rows = await Registration.raw(
-        "SELECT category, COUNT(*) AS n FROM registration "
-        "WHERE forum = {} AND status = 'confirmed' GROUP BY category",
-        forum.id,
-    )
-    per_category = {r["category"]: r["n"] for r in rows}
+    per_category = await queries.confirmed_per_category(forum.id)
     values = {forum_key(forum.id): sum(per_category.values()), f"shared:{forum.id}": 0}
     for c in categories:
         values[f"category:{c.id}"] = per_category.get(c.id, 0) if c.quota else 0
@@ -150,8 +137,7 @@ async def recount(forum: Forum, categories: list[Category]) -> None:
 
 
 async def taken(key: str) -> int:
-    rows = await Counter.raw("SELECT taken FROM counter WHERE key = {}", key)
-    return rows[0]["taken"] if rows else 0
+    return await queries.taken(key)
 
 
 # Windows (PRODUCT.md): open from publication until the last day ends, in the forum's zone.

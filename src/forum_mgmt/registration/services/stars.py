@@ -17,6 +17,10 @@ from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.services.register import is_unique_violation
 from forum_mgmt.registration.tables import Registration, Star
 
+TICKET_COOKIE = "ticket"
+"""The cookie in which a device remembers its ticket's token: the ticket page sets it, the
+forum's pages read it for `remembered`."""
+
 
 class NoTicket(Conflict):
     code = "no_ticket"

@@ -1,9 +1,7 @@
-"""Tickets over HTTP: the attendee's QR and PDF, reissue, the organizer's badge PDFs,
-and the forum's public key for scanners."""
+"""Tickets for organizers and scanners: reissue, badge PDFs, the forum's public key."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, post
@@ -15,12 +13,8 @@ from forum_mgmt.core.ids import MAX_ID, parse_id
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
-from forum_mgmt.tickets import keys, printing, qr, services
+from forum_mgmt.tickets import keys, printing, services
 from forum_mgmt.tickets.schemas import CheckinKeyOut, TicketOut
-
-# A reissue changes the image behind the same address: every use revalidates (cheaply,
-# by ETag), and nothing is kept by shared caches since the address is a private link.
-_NO_STORE_SHARED = "private, no-cache"
 
 
 class CheckinKeyAPI(Controller):
@@ -47,36 +41,6 @@ class ReissueAPI(Controller):
     ) -> TicketOut:
         """A new ticket code; the older ones now read `revoked` at the door."""
         return TicketOut.of(await services.reissue_by_id(forum_of(request), registration_id))
-
-
-class TicketFiles(Controller):
-    """Beside registration's TicketPages at the same prefix: different sub-paths."""
-
-    path = "/tickets/{token:str}"
-    include_in_schema = False
-
-    @get("/qr.svg", name="ticket-qr-svg")
-    async def qr_svg(self, request: Request, token: FromPath[str]) -> Response:
-        _forum, _reg, issued = await printing.ticket_of(token)
-        return _send(request, issued, "svg", lambda: qr.svg(issued.code), "image/svg+xml")
-
-    @get("/qr.png", name="ticket-qr-png")
-    async def qr_png(self, request: Request, token: FromPath[str]) -> Response:
-        _forum, _reg, issued = await printing.ticket_of(token)
-        return _send(request, issued, "png", lambda: qr.png(issued.code), "image/png")
-
-    @get("/ticket.pdf", name="ticket-pdf")
-    async def pdf(self, token: FromPath[str]) -> Response:
-        # No ETag: the PDF shows the name and the forum's details, which change without
-        # a new code; it is made on demand, like a page.
-        return Response(
-            await printing.ticket_pdf(token),
-            media_type="application/pdf",
-            headers={
-                "Cache-Control": "private, no-store",
-                "Content-Disposition": 'inline; filename="ticket.pdf"',
-            },
-        )
 
 
 class TicketWorkspace(Controller):
@@ -119,21 +83,3 @@ class TicketWorkspace(Controller):
             f"/manage/forums/{slug}/registrations/{registration_id}?done=reissued",
             status_code=303,
         )
-
-
-def _etag(issued: services.Issued, variant: str) -> str:
-    # The image depends on the code alone: a reissue (or a new forum key) changes the tag.
-    return '"' + hashlib.sha256(f"{variant}:{issued.code}".encode()).hexdigest()[:20] + '"'
-
-
-def _not_modified(tag: str) -> Response:
-    return Response(b"", status_code=304, headers={"ETag": tag, "Cache-Control": _NO_STORE_SHARED})
-
-
-def _send(request: Request, issued: services.Issued, variant: str, make, media_type: str):
-    tag = _etag(issued, variant)
-    if request.headers.get("if-none-match") == tag:
-        return _not_modified(tag)
-    return Response(
-        make(), media_type=media_type, headers={"Cache-Control": _NO_STORE_SHARED, "ETag": tag}
-    )
