@@ -9,7 +9,7 @@ who made it. Rooms, tracks and speakers are edited in items.py, sessions in sess
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from piccolo.columns.combination import Combinable
@@ -30,24 +30,29 @@ class InvalidSession(InvalidAgendaItem):
     code = "invalid_session"
 
 
+# What a forum owns on its agenda: each has `forum`, `id` and is fetched through the forum.
+Owned = TypeVar("Owned", Room, Track, Speaker, AgendaSession)
+T = TypeVar("T", bound=Table)
+
+
 def set_fields(data: msgspec.Struct) -> dict[str, Any]:
     """The fields a create or a patch sets (a patch leaves out what it does not name)."""
     return {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
 
 
-async def _owned(table: type[Table], forum: Forum, item_id: int, message: str) -> Any:
+async def _owned(table: type[Owned], forum: Forum, item_id: int, message: str) -> Owned:
     item = await table.objects().where((table.id == item_id) & (table.forum == forum.id)).first()
     if item is None:
         raise NotFound(message)
     return item
 
 
-async def list_items(table: type[Table], forum: Forum) -> list:
+async def list_items(table: type[Owned], forum: Forum) -> list[Owned]:
     """A forum's rooms, tracks or speakers, in the order they were added."""
     return await table.objects().where(table.forum == forum.id).order_by(table.id)
 
 
-async def get_item(table: type[Table], forum: Forum, item_id: int):
+async def get_item(table: type[Owned], forum: Forum, item_id: int) -> Owned:
     """One room, track or speaker of this forum; another forum's is NotFound."""
     return await _owned(table, forum, item_id, _("There is nothing at this address."))
 
@@ -75,7 +80,7 @@ async def live_session(forum: Forum, session_id: int) -> AgendaSession:
     return session
 
 
-async def write_fields(item: Table, fields: dict[str, Any], *, bump: bool = False) -> Table:
+async def write_fields(item: T, fields: dict[str, Any], *, bump: bool = False) -> T:
     """Save the changed fields; `bump` moves a session's sequence for the calendars."""
     if not fields and not bump:
         return item
@@ -83,6 +88,8 @@ async def write_fields(item: Table, fields: dict[str, Any], *, bump: bool = Fals
         setattr(item, name, value)
     columns = [getattr(type(item), name) for name in fields]
     if bump:
+        if not isinstance(item, AgendaSession):
+            raise TypeError("only a session has a sequence to bump")
         item.sequence += 1
         item.updated_at = time.now()
         columns += [AgendaSession.sequence, AgendaSession.updated_at]

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -71,7 +72,10 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _convert(values: dict, struct: type[msgspec.Struct]) -> tuple[msgspec.Struct | None, dict]:
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def _convert(values: dict[str, str], struct: type[S]) -> tuple[S | None, dict[str, str]]:
     """The Struct, or every field's error (msgspec stops at the first, so ask again)."""
     values = {k: v for k, v in values.items() if v != ""}
     errors: dict[str, str] = {}
@@ -200,10 +204,10 @@ async def plan_sessions(forum: Forum, plan: ImportPlan) -> Known:
     return known
 
 
-def _session_fields(forum: Forum, values: dict[str, str]) -> tuple[dict, dict[str, str]]:
+def _session_fields(forum: Forum, values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The API's fields from the row's columns: day and times in the forum's zone."""
-    data = {k: values[k] for k in ("title", "title_local", "abstract", "abstract_local", "capacity")
-            if k in values}  # fmt: skip
+    copied = ("title", "title_local", "abstract", "abstract_local", "capacity")
+    data: dict[str, Any] = {k: values[k] for k in copied if k in values}
     if values.get("kind"):
         data["kind"] = values["kind"].lower()
     if values.get("language"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Column
 from piccolo.columns.combination import Combinable
-from piccolo.table import Table
 
 from forum_mgmt.agenda.schemas import (
     RoomIn,
@@ -147,7 +146,7 @@ async def _delete(
         await log_item(forum, kind, "deleted", by, deleted(item.name, titles))
 
 
-async def _name_free(table: type[Table], forum: Forum, name: str) -> None:
+async def _name_free(table: type[Room | Track | Speaker], forum: Forum, name: str) -> None:
     if await table.exists().where((table.forum == forum.id) & (table.name == name)):
         raise InvalidAgendaItem(
             _("That name is already used in this forum."),

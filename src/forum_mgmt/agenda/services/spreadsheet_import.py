@@ -89,11 +89,11 @@ async def apply(
             added[name_key(name)] = (await add_speaker(forum, SpeakerIn(name=name))).id
         for row in plan.rows:
             ids = [added[who] if isinstance(who, str) else who for who, _n in row.speakers]
-            data = cast(SessionIn, row.data)
+            session = cast(SessionIn, row.data)
             # The plan checked every clash (agenda and rows) in this transaction: not again.
             await add_session(
                 forum,
-                msgspec.structs.replace(data, speaker_ids=ids, allow_conflicts=True),
+                msgspec.structs.replace(session, speaker_ids=ids, allow_conflicts=True),
                 by=by,
             )
         return Imported(plan.kind, len(plan.rows), len(added))
