@@ -36,6 +36,8 @@ async def issue(forum: Forum, registration: Registration) -> Issued:
         # unique registration: of two racing first issues, one inserts, both read it back
         made = await queries.insert_first(registration.id, forum.id, time.now())
         row = made[0] if made else await _current(registration.id)
+        if row is None:  # inserted by one of the two, read back by both: cannot be missing
+            raise RuntimeError(f"no ticket row for registration {registration.id}")
     return await _code(forum, registration.id, row["serial"])
 
 

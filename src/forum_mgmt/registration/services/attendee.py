@@ -24,6 +24,8 @@ async def by_token(token: str) -> tuple[Forum, Registration]:
     if registration is None:
         raise NotFound(_("This ticket link is not valid."))
     forum = await Forum.objects().where(Forum.id == registration.forum).first()
+    if forum is None:  # the foreign key makes this impossible; say so rather than pass None
+        raise NotFound(_("This ticket link is not valid."))
     return forum, registration
 
 

@@ -201,7 +201,8 @@ def _country_codes() -> tuple[str, ...]:
     names = babel_locale("en").territories
     # Two letters and not one of CLDR's groupings or private-use codes.
     odd = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
-    return tuple(sorted(c for c in names if len(c) == 2 and c.isalpha() and c not in odd))
+    codes = [c for c in names if isinstance(c, str)]
+    return tuple(sorted(c for c in codes if len(c) == 2 and c.isalpha() and c not in odd))
 
 
 def is_country(code: str) -> bool:

@@ -9,6 +9,8 @@ import io
 import operator
 from dataclasses import dataclass
 
+from piccolo.columns.combination import Combinable
+
 from forum_mgmt.core import time
 from forum_mgmt.core.db import is_postgres, transaction
 from forum_mgmt.core.errors import NotFound
@@ -61,8 +63,8 @@ async def row_of(forum: Forum, registration_id: int) -> Row:
     return (await _rows(forum, regs))[0]
 
 
-def _where(forum: Forum, filters: Filters):
-    where = Registration.forum == forum.id
+def _where(forum: Forum, filters: Filters) -> Combinable:
+    where: Combinable = Registration.forum == forum.id
     if filters.status:
         where &= Registration.status == filters.status
     if filters.category:
