@@ -20,9 +20,9 @@ from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda.importing import ImportPages
 from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import ItemPages, SessionPages
-from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
+from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
-from forum_mgmt.core import db, i18n
+from forum_mgmt.core import db, i18n, logs
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import ids_in_range
@@ -156,6 +156,7 @@ def _csrf(settings) -> DefineMiddleware:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    logs.install()  # uvicorn's access log would write ticket links and device codes
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
@@ -206,6 +207,7 @@ def create_app() -> Litestar:
                     SessionPages,
                     ImportPages,
                     TokenPages,
+                    DeviceLinkMaker,
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,
