@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -20,11 +21,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(
+    *, workers: int = 1, env: dict[str, str] | None = None, output: Path | None = None
+) -> Iterator[str]:
     """A server on the tests' database. Its mail worker is off unless `env` turns it on:
     a long-lived server delivering every minute would send the mail that other tests,
-    running meanwhile, expect to find still queued."""
+    running meanwhile, expect to find still queued. With `output`, what the server writes
+    (stdout and stderr: its logs) goes to that file."""
     port = free_port()
+    files = ExitStack()
+    sink = files.enter_context(output.open("wb")) if output else None
     proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
         [
             sys.executable,
@@ -37,6 +43,8 @@ def running_server(*, workers: int = 1, env: dict[str, str] | None = None) -> It
             str(workers),
         ],
         env={**os.environ, "LOG_LEVEL": "warning", "MAIL_WORKER": "off", **(env or {})},
+        stdout=sink,
+        stderr=sink,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -56,3 +64,5 @@ def running_server(*, workers: int = 1, env: dict[str, str] | None = None) -> It
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=10)
+        files.close()

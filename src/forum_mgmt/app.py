@@ -20,9 +20,9 @@ from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
-from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
+from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
-from forum_mgmt.core import db, i18n
+from forum_mgmt.core import db, i18n, logs
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import ids_in_range
@@ -162,6 +162,7 @@ def _csrf(settings) -> DefineMiddleware:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    logs.install()  # uvicorn's access log would write ticket links and device codes
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
     sessions = LazySessionConfig(
@@ -214,6 +215,7 @@ def create_app() -> Litestar:
                     GridPages,
                     ImportPages,
                     TokenPages,
+                    DeviceLinkMaker,
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,

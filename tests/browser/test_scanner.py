@@ -17,6 +17,7 @@ from forum_mgmt.registration import services as registration
 from forum_mgmt.tickets import qr
 from forum_mgmt.tickets import services as tickets
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.checkin.helpers import device_code
 from tests.factories import TZ, bearer, make_forum, make_user
 from tests.registration.helpers import person
 
@@ -61,8 +62,10 @@ async def attendee(forum, n: int, **fields):
 
 
 async def open_scanner(page, live_server: str, slug: str, token: str) -> None:
-    """The device link signs the browser in and lands on the scanner."""
-    await page.goto(f"{live_server}/checkin/{slug}/device?token={token}")
+    """The device link's button signs the browser in and lands on the scanner."""
+    code = await device_code(token, slug)
+    await page.goto(f"{live_server}/checkin/{slug}/device?code={code}")
+    await page.get_by_role("button", name="Sign in as a scanner").click()
     await page.wait_for_url(f"**/checkin/{slug}")
     await page.wait_for_function(
         "slug => localStorage.getItem(`checkin:data:${slug}:entrance`) !== null", arg=slug

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from forum_mgmt.accounts import services as accounts
+from forum_mgmt.accounts.tables import ApiToken
+from forum_mgmt.checkin.services import devices
 from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
@@ -31,3 +34,12 @@ async def door(forum, name: str = "door"):
 
 def url(forum, tail: str = "checkins") -> str:
     return f"/api/forums/{forum.slug}/{tail}"
+
+
+async def device_code(secret: str, slug: str) -> str:
+    """A one-time device code made by the owner of the API token `secret`, as on the
+    tokens page."""
+    token = await ApiToken.objects(ApiToken.user).get(
+        ApiToken.digest == accounts.token_digest(secret)
+    )
+    return (await devices.create_device_code(token.user, token.id, slug)).code

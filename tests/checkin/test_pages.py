@@ -1,14 +1,23 @@
-"""/checkin/{slug}: the scanner page for staff, and the device link that signs a phone in."""
+"""/checkin/{slug}: the scanner page for staff, and the device links that sign a phone in."""
 
+import base64
+import datetime as dt
 import json
+import re
 
+import httpx
+import pytest
 from lxml import html
 
 from forum_mgmt.accounts import services as accounts
 from forum_mgmt.accounts.tables import ApiToken
+from forum_mgmt.checkin.tables import DeviceCode
+from forum_mgmt.core import time
+from forum_mgmt.core.errors import Forbidden
 from forum_mgmt.forums import services as forums
-from forum_mgmt.forums.tables import Forum, Role
-from tests.checkin.helpers import open_forum
+from forum_mgmt.forums.tables import Forum, ForumRole, Role
+from forum_mgmt.tickets import qr
+from tests.checkin.helpers import device_code, open_forum
 from tests.conftest import csrf_token, sign_in
 from tests.factories import bearer, make_forum, make_session, make_user
 
@@ -66,39 +75,184 @@ async def test_the_scanner_speaks_traditional_chinese(client):
     assert "報到" in doc.findtext(".//h1")
 
 
-async def test_a_device_link_signs_the_browser_in(client):
-    forum = await make_forum()
-    _user, token = await make_user("phone", role=Role.STAFF, forum=forum)
-    response = await client.get(f"/checkin/test-forum/device?token={token}")
-    assert response.status_code == 303
-    assert response.headers["location"] == "/checkin/test-forum"
-    page = await client.get("/checkin/test-forum")
-    assert page.status_code == 200
-
-
-async def test_a_bad_device_link_is_a_friendly_401(client):
-    forum = await make_forum()
-    await make_user("phone", role=Role.STAFF, forum=forum)
-    response = await client.get("/checkin/test-forum/device?token=fm_not-a-token")
-    assert response.status_code == 401
-    assert "device link" in response.text
-    assert (await client.get("/checkin/test-forum")).status_code == 303
-    missing = await client.get("/checkin/test-forum/device")
-    assert missing.status_code == 401
-
-
-async def test_a_device_link_of_someone_without_rights_here_is_refused(client):
-    await make_forum()
-    other = await make_forum("other-forum")
-    _user, token = await make_user("elsewhere", role=Role.STAFF, forum=other)
-    response = await client.get(f"/checkin/test-forum/device?token={token}")
-    assert response.status_code == 403
-    assert (await client.get("/checkin/test-forum")).status_code == 303
+async def _press(client, slug: str, code: str):
+    """The button on the device link's page: a POST with the code and the CSRF token."""
+    return await client.post(
+        f"/checkin/{slug}/device", data={"code": code, "_csrf_token": await csrf_token(client)}
+    )
 
 
 async def _open_device_link(client, token: str, slug: str = "test-forum") -> None:
-    response = await client.get(f"/checkin/{slug}/device?token={token}")
+    code = await device_code(token, slug)
+    page = await client.get(f"/checkin/{slug}/device?code={code}")
+    assert page.status_code == 200
+    response = await _press(client, slug, code)
     assert (response.status_code, response.headers["location"]) == (303, f"/checkin/{slug}")
+
+
+async def test_a_device_link_shows_a_button_and_signs_in_only_when_pressed(client):
+    forum = await make_forum()
+    _user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    code = await device_code(token, "test-forum")
+    # a link preview or a pre-fetching mail client only GETs: that spends nothing
+    for _ in range(2):
+        page = await client.get(f"/checkin/test-forum/device?code={code}")
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "no-store"
+        assert page.headers["referrer-policy"] == "no-referrer"
+        form = html.fromstring(page.text).xpath("//form[@method='post']")[0]
+        assert form.get("action") == "/checkin/test-forum/device"
+        assert form.xpath(".//input[@name='code']/@value") == [code]
+        assert token not in page.text
+    assert _sent_to_sign_in(await client.get("/checkin/test-forum"), "/checkin/test-forum")
+    row = await DeviceCode.objects().first()
+    assert row.used_at is None
+    assert row.digest == accounts.token_digest(code) and code not in str(row.to_dict())
+    response = await _press(client, "test-forum", code)
+    assert (response.status_code, response.headers["location"]) == (303, "/checkin/test-forum")
+    assert (await client.get("/checkin/test-forum")).status_code == 200
+    assert (await DeviceCode.objects().first()).used_at is not None
+
+
+async def test_a_device_link_works_once(client, app):
+    forum = await make_forum()
+    _user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    code = await device_code(token, "test-forum")
+    assert (await _press(client, "test-forum", code)).status_code == 303
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as thief:
+        page = await thief.get(f"/checkin/test-forum/device?code={code}")
+        assert page.status_code == 410
+        assert "already been used" in page.text
+        again = await _press(thief, "test-forum", code)
+        assert again.status_code == 410
+        assert "already been used" in again.text
+        assert "session" not in thief.cookies
+
+
+async def test_an_expired_device_link_is_refused(client):
+    forum = await make_forum()
+    _user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    code = await device_code(token, "test-forum")
+    await DeviceCode.update({DeviceCode.expires_at: time.now() - dt.timedelta(seconds=1)}).where(
+        DeviceCode.digest == accounts.token_digest(code)
+    )
+    for response in (
+        await client.get(f"/checkin/test-forum/device?code={code}"),
+        await _press(client, "test-forum", code),
+    ):
+        assert response.status_code == 410
+        assert "expired" in response.text
+    assert (await client.get("/checkin/test-forum")).status_code == 303
+    assert (await DeviceCode.objects().first()).used_at is None
+
+
+async def test_a_bad_device_link_is_a_friendly_refusal(client):
+    forum = await make_forum()
+    _user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    wrong = await client.get("/checkin/test-forum/device?code=fmd_not-a-code")
+    assert wrong.status_code == 404
+    assert "device link" in wrong.text
+    assert (await _press(client, "test-forum", "fmd_not-a-code")).status_code == 404
+    missing = await client.get("/checkin/test-forum/device")
+    assert missing.status_code == 400
+    # a code of this forum, through another forum's address
+    await make_forum("other-forum")
+    code = await device_code(token, "test-forum")
+    assert (await _press(client, "other-forum", code)).status_code == 404
+    assert (await client.get("/checkin/test-forum")).status_code == 303
+
+
+async def test_an_old_device_link_with_a_token_is_refused_and_says_why(client):
+    forum = await make_forum()
+    _user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    response = await client.get(f"/checkin/test-forum/device?token={token}")
+    assert response.status_code == 410
+    text = " ".join(html.fromstring(response.text).text_content().split())
+    assert "no longer carry an API token" in text
+    assert "revoke that token" in text
+    assert token not in response.text
+    assert "session" not in client.cookies
+    assert (await client.get("/checkin/test-forum")).status_code == 303
+
+
+async def test_a_device_link_of_someone_without_rights_here_cannot_be_made(client):
+    await make_forum()
+    other = await make_forum("other-forum")
+    _user, token = await make_user("elsewhere", role=Role.STAFF, forum=other)
+    with pytest.raises(Forbidden):
+        await device_code(token, "test-forum")
+
+
+async def test_a_device_link_stops_when_its_owner_loses_the_role(client):
+    forum = await make_forum()
+    user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    code = await device_code(token, "test-forum")
+    await ForumRole.delete().where(ForumRole.user == user.id)
+    forums._known_roles.clear()
+    response = await _press(client, "test-forum", code)
+    assert response.status_code == 403
+    assert "does not give check-in rights here" in response.text
+    assert (await client.get("/checkin/test-forum")).status_code == 303
+
+
+async def test_a_device_link_of_a_revoked_token_signs_nothing_in(client):
+    forum = await make_forum()
+    user, token = await make_user("phone", role=Role.STAFF, forum=forum)
+    code = await device_code(token, "test-forum")
+    row = await ApiToken.objects().where(ApiToken.user == user.id).first()
+    await accounts.revoke_token(user, row.id)
+    assert (await _press(client, "test-forum", code)).status_code == 403
+    assert (await client.get("/checkin/test-forum")).status_code == 303
+
+
+async def test_the_tokens_page_makes_a_device_link_a_phone_can_open(client, app):
+    forum = await make_forum()
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    await sign_in(client, "org")
+    tokens = html.fromstring((await client.get("/manage/tokens")).text)
+    form = tokens.xpath("//form[contains(@action, '/device-link')]")[0]
+    assert form.xpath(".//select[@name='forum']/option/@value") == ["test-forum"]
+    made = await client.post(
+        form.get("action"), data={"forum": "test-forum", "_csrf_token": await csrf_token(client)}
+    )
+    assert made.status_code == 200
+    assert made.headers["cache-control"] == "no-store"
+    doc = html.fromstring(made.text)
+    link = doc.get_element_by_id("device-link").text
+    assert re.fullmatch(r"https?://[^/]+/checkin/test-forum/device\?code=fmd_[\w-]{22}", link)
+    picture = doc.xpath("//img[starts-with(@src, 'data:image/svg+xml;base64,')]/@src")[0]
+    assert base64.b64decode(picture.split(",", 1)[1]).decode() == qr.svg(link)
+    row = await ApiToken.objects().first()
+    assert row.prefix not in link  # the token is nowhere in the link
+    # the phone: another browser
+    path = link.split("/", 3)[3]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as phone:
+        assert (await phone.get(f"/{path}")).status_code == 200
+        code = path.split("code=")[1]
+        pressed = await _press(phone, "test-forum", code)
+        assert (pressed.status_code, pressed.headers["location"]) == (303, "/checkin/test-forum")
+        assert (await phone.get("/checkin/test-forum")).status_code == 200
+        assert _sent_to_sign_in(await phone.get("/manage"), "/manage")
+
+
+async def test_a_device_link_is_made_only_with_ones_own_live_token(client):
+    forum = await make_forum()
+    await make_user("org", role=Role.ORGANIZER, forum=forum)
+    other, _token = await make_user("door", role=Role.STAFF, forum=forum)
+    theirs = await ApiToken.objects().where(ApiToken.user == other.id).first()
+    await sign_in(client, "org")
+    csrf = await csrf_token(client)
+    response = await client.post(
+        f"/manage/tokens/{theirs.id}/device-link", data={"forum": "test-forum", "_csrf_token": csrf}
+    )
+    assert response.status_code == 404
+    assert await DeviceCode.count() == 0
+    nowhere = await client.post(
+        f"/manage/tokens/{theirs.id}/device-link", data={"forum": "nowhere", "_csrf_token": csrf}
+    )
+    assert nowhere.status_code == 404
 
 
 async def _scan(client, slug: str = "test-forum"):

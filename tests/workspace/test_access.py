@@ -31,6 +31,7 @@ from forum_mgmt.forums.tables import Forum, Role
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Question
 from forum_mgmt.tickets import services as tickets
+from tests.checkin.helpers import device_code
 from tests.conftest import csrf_token, sign_in
 from tests.factories import (
     DAY,
@@ -51,7 +52,9 @@ class Access(StrEnum):
     CREATOR = "creator"  # an organizer of an organisation (creates forums), or an admin
     STAFF = "staff"  # this forum's staff or organizers, or an admin
     ORGANIZER = "organizer"  # this forum's organizers, or an admin
-    DEVICE = "device"  # no guard: the link carries a staff token, which the handler checks
+    # no guard: the device link's one-time code is the credential, which the handler judges;
+    # each person opens a code they made themselves, those who cannot make one a made-up one
+    DEVICE = "device"
 
 
 PERSONAS = ("anonymous", "staff", "other_organizer", "organizer", "admin")
@@ -187,10 +190,20 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("POST", "/manage/tokens/{token_id:int}/revoke"): line(
         Access.SIGNED_IN, Call("/manage/tokens/{own_token}/revoke", last=True)
     ),
+    ("POST", "/manage/tokens/{token_id:int}/device-link"): line(
+        # for a forum of one's own: the form offers no other (the service refuses them)
+        Access.SIGNED_IN,
+        Call("/manage/tokens/{own_token}/device-link", {"forum": "{own_forum}"}),
+    ),
     # -- the door ----------------------------------------------------------------------
     ("GET", "/checkin/{slug:str}"): line(STAFF, "/checkin/{slug}"),
     ("GET", "/checkin/{slug:str}/device"): line(
-        Access.DEVICE, Call("/checkin/{slug}/device?token={own_secret}", last=True)
+        Access.DEVICE, Call("/checkin/{slug}/device?code={device_code}", last=True)
+    ),
+    ("POST", "/checkin/{slug:str}/device"): line(
+        # after the GET (the same code: a GET spends nothing); replaces the session
+        Access.DEVICE,
+        Call("/checkin/{slug}/device", {"code": "{device_code}"}, last=True),
     ),
     # -- the API -----------------------------------------------------------------------
     ("GET", "/api/forums"): line(Access.PUBLIC, "/api/forums"),
@@ -279,6 +292,7 @@ class World:
     ids: dict[str, object]  # placeholders shared by everyone
     secrets: dict[str, str]  # persona -> API token
     own_tokens: dict[str, int]  # persona -> the id of a spare token of theirs
+    device_codes: dict[str, str]  # persona -> a device code for `tf` made with their token
 
 
 async def _world() -> World:
@@ -316,7 +330,10 @@ async def _world() -> World:
         "question": (await registration.add_question(forum, label="Diet?", kind="text")).id,
         "checkin": (await check_in(forum, scan, by=users["staff"])).checkin_id,
     }
-    return World(ids, secrets, own_tokens)
+    device_codes = {
+        who: await device_code(secrets[who], "tf") for who in ("staff", "organizer", "admin")
+    }
+    return World(ids, secrets, own_tokens, device_codes)
 
 
 def _fill(value, values: dict[str, object]):
@@ -336,7 +353,8 @@ def _requests(world: World, who: str, *, api: bool):
     values = {
         **world.ids,
         "own_token": world.own_tokens.get(who, world.own_tokens["organizer"]),  # a real id
-        "own_secret": world.secrets.get(who, ""),
+        "own_forum": "other" if who == "other_organizer" else "tf",
+        "device_code": world.device_codes.get(who, "fmd_made-up-code-0000000000"),
     }
     todo = [
         (method, access, call)
@@ -353,10 +371,11 @@ def _judge(who: str, access: Access, status: int, location: str, *, page: bool) 
     """What is wrong with this answer, or None."""
     if status >= 500:
         return "server error"
-    if access is Access.DEVICE:  # the handler judges the token in the link
+    if access is Access.DEVICE:  # the handler judges the code: a button (GET), then in
         if who in ALLOWED[access]:
-            return None if status == 303 and location == "/checkin/tf" else "not let in"
-        return None if status == (401 if who == "anonymous" else 403) else "not refused"
+            ok = status == 200 or (status == 303 and location == "/checkin/tf")
+            return None if ok else "not let in"
+        return None if status == 404 else "not refused"
     if who in ALLOWED[access]:
         return "refused" if status in (401, 403, 404, 405) else None
     if who == "anonymous":

@@ -8,12 +8,14 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
+from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.accounts import services
 from forum_mgmt.accounts.auth import SESSION_KEY
 from forum_mgmt.accounts.schemas import LoginIn, TokenIn
 from forum_mgmt.core import sessions
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.guards import SIGNED_IN
 
 DEFAULT_NEXT = "/manage"
@@ -75,16 +77,24 @@ class TokenPages(Controller):
 
     @get("/", name="tokens")
     async def tokens(self, request: Request) -> Template:
-        tokens = await services.list_tokens(request.user)
-        return Template("accounts/tokens.html", context={"tokens": tokens, "secret": None})
+        return await _tokens_page(request.user, secret=None)
 
     @post("/", status_code=HTTP_200_OK)
     async def create(self, request: Request, data: URLEncodedBody[TokenIn]) -> Template:
         _token, secret = await services.create_token(request.user, data.name)
-        tokens = await services.list_tokens(request.user)
-        return Template("accounts/tokens.html", context={"tokens": tokens, "secret": secret})
+        return await _tokens_page(request.user, secret=secret)
 
     @post("/{token_id:int}/revoke")
     async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
         await services.revoke_token(request.user, token_id)
         return Redirect("/manage/tokens", status_code=303)
+
+
+async def _tokens_page(user: BaseUser, *, secret: str | None) -> Template:
+    """The tokens, and the forums to make device links for (checkin/pages.py makes them)."""
+    context = {
+        "tokens": await services.list_tokens(user),
+        "forums": await forums.managed_forums(user),
+        "secret": secret,
+    }
+    return Template("accounts/tokens.html", context=context)

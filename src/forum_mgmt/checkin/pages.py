@@ -1,4 +1,4 @@
-"""The scanner page for check-in staff, and the device link that signs a phone in.
+"""The scanner page for check-in staff, and the device links that sign a phone in.
 
 The page is server-rendered; static/checkin.js does the scanning, talks to the check-in
 API (forum_mgmt.checkin.routes) and judges codes offline with static/ticketcode.js.
@@ -6,20 +6,24 @@ API (forum_mgmt.checkin.routes) and judges codes offline with static/ticketcode.
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
-from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN
+import base64
+from urllib.parse import urlencode
 
-from forum_mgmt.accounts import services as accounts
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_410_GONE
+
 from forum_mgmt.accounts.auth import DeviceScope
+from forum_mgmt.checkin.schemas import DeviceCodeIn, DeviceLinkIn
+from forum_mgmt.checkin.services import devices
 from forum_mgmt.core import sessions
-from forum_mgmt.core.errors import Forbidden
+from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
-from forum_mgmt.forums import services as forums
-from forum_mgmt.forums.guards import forum_of
-from forum_mgmt.forums.tables import Role
+from forum_mgmt.core.settings import get_settings
+from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.registration import services as registration
+from forum_mgmt.tickets import qr
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -59,28 +63,79 @@ def _refused(status: int, message: str) -> Template:
 
 
 class DeviceLink(Controller):
-    """A link holding a staff API token: opening it signs this browser in as a scanner of
-    this forum only, for as long as the token is not revoked (no guard)."""
+    """A device link holds a one-time code (checkin/services/devices.py): opening it shows
+    a button, and pressing the button spends the code and signs this browser in as a
+    scanner of this forum only, for as long as the token behind it is not revoked. Only
+    the POST spends it, so a link preview or a pre-fetching mail client cannot. No guard:
+    the code is the credential."""
 
     path = "/checkin/{slug:str}/device"
     include_in_schema = False
 
     @get("/", name="checkin-device")
     async def device(
-        self, request: Request, slug: FromPath[str], token: FromQuery[str] = ""
-    ) -> Template | Redirect:
-        user = await accounts.user_for_token(token.strip())
-        if user is None:
+        self, slug: FromPath[str], code: FromQuery[str] = "", token: FromQuery[str] = ""
+    ) -> Template:
+        if token:
             return _refused(
-                HTTP_401_UNAUTHORIZED,
-                _("This device link is wrong, expired or revoked. Ask an organiser for a new one."),
+                HTTP_410_GONE,
+                _(
+                    "Device links no longer carry an API token, and this old kind of link "
+                    "is refused. Anyone who saw it, printed or in a chat, a browser history "
+                    "or a server log, could use the token inside it: revoke that token on "
+                    "the API tokens page, then make a new device link there."
+                ),
+            )
+        if not code:
+            return _refused(
+                HTTP_400_BAD_REQUEST,
+                _("This address needs the code of a device link. Ask an organiser for one."),
             )
         try:
-            forum = await forums.forum_for(user, slug, Role.STAFF)
-        except Forbidden:
-            return _refused(
-                HTTP_403_FORBIDDEN, _("This device link does not give check-in rights here.")
-            )
-        device = DeviceScope(forum.id, forum.slug, accounts.token_digest(token.strip()))
-        sessions.renew(request, device.session(user.id))
-        return Redirect(f"/checkin/{forum.slug}", status_code=303, headers=NO_REFERRER)
+            forum = await devices.check_device_code(slug, code)
+        except DomainError as err:
+            return _refused(err.status_code, err.message)
+        return Template(
+            "checkin/device.html",
+            context={"forum": forum, "code": code},
+            headers=NO_REFERRER,
+        )
+
+    @post("/", status_code=HTTP_200_OK)
+    async def sign_in(
+        self, request: Request, slug: FromPath[str], data: URLEncodedBody[DeviceCodeIn]
+    ) -> Template | Redirect:
+        try:
+            signed = await devices.use_device_code(slug, data.code)
+        except DomainError as err:
+            return _refused(err.status_code, err.message)
+        device = DeviceScope(signed.forum.id, signed.forum.slug, signed.token_digest)
+        sessions.renew(request, device.session(signed.user.id))
+        return Redirect(f"/checkin/{signed.forum.slug}", status_code=303, headers=NO_REFERRER)
+
+
+class DeviceLinkMaker(Controller):
+    """Mounted in the /manage router: anyone signed in makes device links with their own
+    tokens, for the forums where they are staff (the service checks both)."""
+
+    path = "/tokens/{token_id:int}/device-link"
+    opt = {"role": SIGNED_IN}  # noqa: RUF012 - Litestar's controller option
+
+    @post("/", status_code=HTTP_200_OK)
+    async def create(
+        self, request: Request, token_id: FromPath[int], data: URLEncodedBody[DeviceLinkIn]
+    ) -> Template:
+        new = await devices.create_device_code(request.user, token_id, data.forum)
+        query = urlencode({"code": new.code})
+        link = f"{get_settings().base_url}/checkin/{new.forum.slug}/device?{query}"
+        return Template(
+            "checkin/device_link.html",
+            context={
+                "forum": new.forum,
+                "link": link,
+                "qr": base64.b64encode(qr.svg(link).encode()).decode(),
+                "expires_at": new.expires_at,
+                "minutes": devices.CODE_MINUTES,
+            },
+            headers=NO_REFERRER,
+        )

@@ -104,3 +104,15 @@ class StatsOut(msgspec.Struct):
     arrivals: list[CountOut]  # key: the quarter hour's start, ISO with the forum's offset
     sessions: list[ListStatsOut]
     generated_at: str
+
+
+class DeviceLinkIn(msgspec.Struct):
+    """The form that makes a device link with one of one's tokens."""
+
+    forum: Annotated[str, msgspec.Meta(max_length=100)] = ""
+
+
+class DeviceCodeIn(msgspec.Struct):
+    """The button on a device link's page (its hidden field, and the CSRF token)."""
+
+    code: Annotated[str, msgspec.Meta(max_length=200)] = ""

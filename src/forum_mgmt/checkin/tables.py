@@ -4,6 +4,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
+from forum_mgmt.accounts.tables import ApiToken
 from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.tables import Registration
@@ -34,3 +35,17 @@ class Checkin(Table):
     created_at = Timestamptz()
     undone_at = Timestamptz(null=True, default=None)
     undone_by = ForeignKey(references=BaseUser, on_delete=OnDelete.set_null, null=True)
+
+
+class DeviceCode(Table, tablename="device_code"):
+    """A one-time code in a device link: it signs one browser in as a scanner of `forum`
+    with `token`, within minutes. Only its SHA-256 digest is kept; the token never appears
+    in the link."""
+
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
+    token = ForeignKey(references=ApiToken, on_delete=OnDelete.cascade, null=False, index=True)
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    digest = Varchar(length=64, unique=True, index=True, help_text="sha256 of the code, hex")
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

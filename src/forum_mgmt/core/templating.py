@@ -39,8 +39,9 @@ def pick(primary: str, local: str) -> str:
 
 
 def switch_url(request: Request, lang: str) -> str:
-    """This page in another language (the choice is remembered by a cookie)."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    """This page in another language (the choice is remembered by a cookie). An API token
+    in the address (an old device link) is not copied into the page's links."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "token")]
     return f"{request.url.path}?{urlencode([*params, ('lang', lang)])}"
 
 
