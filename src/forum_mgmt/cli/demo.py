@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forum_mgmt.forums.tables import Forum
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +30,7 @@ def _demo(args: argparse.Namespace) -> int:
     from forum_mgmt import demo
     from forum_mgmt.core.settings import get_settings
 
-    async def load():
+    async def load() -> tuple[Forum, bool, dict[str, str]]:
         forum, created = await demo.load(args.date)
         return forum, created, await demo.ensure_team(forum)
 
