@@ -11,6 +11,7 @@ from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError, Forbidden, NotFound
 from forum_mgmt.core.i18n import _
+from forum_mgmt.forums import queries
 from forum_mgmt.forums.schemas import ForumIn, ForumPatch
 from forum_mgmt.forums.tables import (
     Forum,
@@ -38,17 +39,10 @@ async def list_public_forums() -> list[Forum]:
     return upcoming + past
 
 
-async def _by_slug(slug: str) -> Forum | None:
-    """Every public page, feed and scan starts here: raw SQL, since building the same
-    Piccolo query cost more than running it (a third of a check-in's server time)."""
-    rows = await Forum.raw("SELECT * FROM forum WHERE slug = {}", slug)
-    return Forum(**rows[0], _exists_in_db=True) if rows else None
-
-
 async def get_public_forum(slug: str, *, viewer: BaseUser | None = None) -> Forum:
     """The published forum with this slug; a draft is as unknown to the public as no forum,
     but its own team (the `viewer` with a role on it) may preview it."""
-    forum = await _by_slug(slug)
+    forum = await queries.forum_by_slug(slug)
     if forum is None or (
         forum.status != ForumStatus.PUBLISHED
         and (viewer is None or await role_on(viewer, forum) is None)
@@ -134,7 +128,7 @@ RANK = {Role.STAFF: 1, Role.ORGANIZER: 2}
 
 async def get_forum(slug: str) -> Forum:
     """The forum with this slug, draft or published (for the people who run it)."""
-    forum = await _by_slug(slug)
+    forum = await queries.forum_by_slug(slug)
     if forum is None:
         raise NotFound(_("There is no forum at this address."))
     return forum

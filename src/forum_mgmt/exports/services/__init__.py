@@ -19,13 +19,13 @@ from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.exports.services import cache, ical, schedule
 from forum_mgmt.exports.services.cache import Rendered, respond
-from forum_mgmt.exports.services.ids import public_url
-from forum_mgmt.exports.services.links import calendar_links
-from forum_mgmt.exports.services.transfer import (
+from forum_mgmt.exports.services.forum_file import (
     InvalidForumFile,
     export_forum,
     import_forum,
 )
+from forum_mgmt.exports.services.ids import public_url
+from forum_mgmt.exports.services.links import calendar_links
 from forum_mgmt.forums.tables import Forum
 
 CALENDAR = "text/calendar"  # Litestar adds "; charset=utf-8" to text types

@@ -21,8 +21,8 @@ from importlib.metadata import version
 from litestar import Response
 from litestar.datastructures import Headers
 
-from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.core import time
+from forum_mgmt.exports import queries
 from forum_mgmt.forums.tables import Forum
 
 MAX_ENTRIES = 256
@@ -62,20 +62,9 @@ def _instant(value) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=time.UTC)
 
 
-# The sessions' newest change and count, and every room and track (their names are in
-# the page's filters even when no session uses them yet): one query, a few small rows.
-_FINGERPRINT = (
-    "SELECT 'sessions' AS kind, count(*) AS id, '' AS name, '' AS name_local, '' AS extra, "
-    "max(updated_at) AS last FROM agenda_session WHERE forum = {} "
-    "UNION ALL SELECT 'room', id, name, name_local, CAST(capacity AS TEXT), NULL "
-    "FROM room WHERE forum = {} "
-    "UNION ALL SELECT 'track', id, name, name_local, color, NULL FROM track WHERE forum = {}"
-)
-
-
 async def fingerprint(forum: Forum) -> Fingerprint:
     """What every export of this forum depends on, in one query."""
-    rows = await AgendaSession.raw(_FINGERPRINT, forum.id, forum.id, forum.id)
+    rows = await queries.agenda_fingerprint_rows(forum.id)
     sessions = next(r for r in rows if r["kind"] == "sessions")
     last = max(filter(None, (_instant(sessions["last"]), forum.updated_at)))
     parts = sorted(

@@ -1,41 +1,19 @@
-"""A whole forum as one JSON file, and back: for moving a forum between installations.
-
-The file holds no database ids (see exports/schemas.py), so exporting, importing into
-another database and exporting again gives the same bytes. Rooms, speakers and sessions
-keep their uids, so calendars and schedule tools see the same items after a move. The
-registration set-up (categories, extra questions) travels with the forum; registrations,
-tickets, check-ins and the forum's ticket-signing key do not (personal data and secrets).
-An import is all or nothing: it runs in one transaction through the same services the API
-uses.
-"""
+"""Reading a forum file: check it, then build its forum through the services, all or nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import msgspec
 
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
-from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
-from forum_mgmt.core import time
+from forum_mgmt.agenda.tables import AgendaSession, Room, Speaker
 from forum_mgmt.core.db import transaction
-from forum_mgmt.core.errors import DomainError, NotFound
+from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
-from forum_mgmt.exports.schemas import (
-    FORMAT,
-    CategoryFile,
-    ForumFile,
-    ForumTransfer,
-    OrganisationFile,
-    QuestionFile,
-    RoomFile,
-    SessionFile,
-    SessionSpeakerFile,
-    SpeakerFile,
-    TrackFile,
-)
+from forum_mgmt.exports.schemas import CategoryFile, ForumTransfer, OrganisationFile, SessionFile
+from forum_mgmt.exports.services.forum_file.fields import QUESTION_FIELDS, SESSION_FIELDS, pick
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
 from forum_mgmt.forums.tables import Forum, ForumStatus, Organisation
@@ -45,107 +23,6 @@ from forum_mgmt.registration.tables import Category, Question
 
 class InvalidForumFile(DomainError):
     status_code, code = 422, "invalid_forum_file"
-
-
-# The session's own fields, the same in the file, the table and the API.
-_SESSION_FIELDS = ("title", "title_local", "abstract", "abstract_local", "kind", "language")
-_QUESTION_FIELDS = ("label", "label_local", "kind", "required")
-
-
-def _fields(item, names) -> dict:
-    """The named fields of a row or record (a Struct's fields, apart from the file's key)."""
-    names = getattr(names, "__struct_fields__", names)
-    return {name: getattr(item, name) for name in names if name != "key"}
-
-
-async def export_forum(slug: str) -> bytes:
-    """The forum with this slug (draft or published, removed sessions too) as JSON.
-
-    With its registration set-up (categories, extra questions), but without registrations,
-    tickets, check-ins or its ticket-signing key: personal data and secrets stay in the
-    installation (the registrations CSV exports attendees; a database backup keeps them).
-    """
-    forum = await Forum.objects(Forum.organisation).where(Forum.slug == slug).first()
-    if forum is None:
-        raise NotFound(_("There is no forum at this address."))
-    tz = forum.timezone
-
-    def shown(instant: dt.datetime | None) -> dt.datetime | None:
-        return time.local(instant, tz) if instant else None
-
-    rooms = await Room.objects().where(Room.forum == forum.id).order_by(Room.position, Room.id)
-    tracks = await Track.objects().where(Track.forum == forum.id).order_by(Track.id)
-    speakers = await Speaker.objects().where(Speaker.forum == forum.id).order_by(Speaker.id)
-    sessions = (
-        await AgendaSession.objects()
-        .where(AgendaSession.forum == forum.id)
-        .order_by(AgendaSession.starts_at, AgendaSession.id)
-    )
-    links = (
-        await SessionSpeaker.objects()
-        .where(SessionSpeaker.session.forum == forum.id)
-        .order_by(SessionSpeaker.position, SessionSpeaker.id)
-    )
-    # Read only: a forum whose categories were never used has none yet (see schemas.py).
-    categories = (
-        await Category.objects()
-        .where(Category.forum == forum.id)
-        .order_by(Category.position, Category.id)
-    )
-    questions = await registration.questions(forum)
-    # Keys follow the order in the file, which an import keeps: a round trip is exact.
-    room_key = {r.id: f"room-{i}" for i, r in enumerate(rooms, 1)}
-    track_key = {t.id: f"track-{i}" for i, t in enumerate(tracks, 1)}
-    speaker_key = {s.id: f"speaker-{i}" for i, s in enumerate(speakers, 1)}
-    people: dict[int, list[SessionSpeakerFile]] = {s.id: [] for s in sessions}
-    for link in links:
-        people[link.session].append(
-            SessionSpeakerFile(speaker=speaker_key[link.speaker], role=link.role)
-        )
-    document = ForumTransfer(
-        format=FORMAT,
-        version=1,
-        organisation=OrganisationFile(**_fields(forum.organisation, OrganisationFile)),
-        forum=ForumFile(
-            **_fields(forum, ForumIn)
-            | {
-                "registration_opens_at": shown(forum.registration_opens_at),
-                "registration_closes_at": shown(forum.registration_closes_at),
-            },
-            status=forum.status,
-            published_at=shown(forum.published_at),
-        ),
-        rooms=[RoomFile(key=room_key[r.id], uid=r.uid, **_fields(r, RoomIn)) for r in rooms],
-        tracks=[TrackFile(key=track_key[t.id], **_fields(t, TrackIn)) for t in tracks],
-        speakers=[
-            SpeakerFile(key=speaker_key[s.id], uid=s.uid, **_fields(s, SpeakerIn)) for s in speakers
-        ],
-        sessions=[
-            SessionFile(
-                uid=s.uid,
-                **_fields(s, _SESSION_FIELDS),
-                starts_at=time.local(s.starts_at, tz),
-                ends_at=time.local(s.ends_at, tz),
-                room=room_key.get(s.room),
-                track=track_key.get(s.track),
-                capacity=s.capacity,
-                speakers=people[s.id],
-                sequence=s.sequence,
-                cancelled_at=shown(s.cancelled_at),
-            )
-            for s in sessions
-        ],
-        categories=[CategoryFile(**_fields(c, CategoryFile)) for c in categories],
-        questions=[
-            QuestionFile(
-                **_fields(q, _QUESTION_FIELDS),
-                choices=q.choices.split("\n") if q.choices else [],
-                position=q.position,
-            )
-            for q in questions
-        ],
-    )
-    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
 
 
 def _decode(data: bytes) -> ForumTransfer:
@@ -249,18 +126,16 @@ async def _organisation(described: OrganisationFile, chosen: str | None) -> Orga
 
 async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
     f = doc.forum
-    forum = await forums.create_forum(org, ForumIn(**_fields(f, ForumIn)))
+    forum = await forums.create_forum(org, ForumIn(**pick(f, ForumIn)))
     await _registration_setup(forum, doc)
     rooms: dict[str, Room] = {}
     for r in doc.rooms:
-        rooms[r.key] = await agenda.add_room(forum, RoomIn(**_fields(r, RoomIn)))
+        rooms[r.key] = await agenda.add_room(forum, RoomIn(**pick(r, RoomIn)))
         await _keep_uid(Room, rooms[r.key].id, r.uid)
-    tracks = {
-        t.key: await agenda.add_track(forum, TrackIn(**_fields(t, TrackIn))) for t in doc.tracks
-    }
+    tracks = {t.key: await agenda.add_track(forum, TrackIn(**pick(t, TrackIn))) for t in doc.tracks}
     speakers: dict[str, Speaker] = {}
     for p in doc.speakers:
-        speakers[p.key] = await agenda.add_speaker(forum, SpeakerIn(**_fields(p, SpeakerIn)))
+        speakers[p.key] = await agenda.add_speaker(forum, SpeakerIn(**pick(p, SpeakerIn)))
         await _keep_uid(Speaker, speakers[p.key].id, p.uid)
     for i, s in enumerate(doc.sessions, 1):
         try:
@@ -288,14 +163,14 @@ async def _registration_setup(forum: Forum, doc: ForumTransfer) -> None:
     if doc.categories:
         _check_categories(doc.categories, capacity=forum.capacity)
         await Category.insert(
-            *[Category(forum=forum.id, **_fields(c, CategoryFile)) for c in doc.categories]
+            *[Category(forum=forum.id, **pick(c, CategoryFile)) for c in doc.categories]
         )
         # Finds the categories just made, so adds no defaults; makes the seat counters.
         await registration.ensure_categories(forum)
     for i, q in enumerate(doc.questions):
         try:
             question = await registration.add_question(
-                forum, **_fields(q, _QUESTION_FIELDS), choices="\n".join(q.choices)
+                forum, **pick(q, QUESTION_FIELDS), choices="\n".join(q.choices)
             )
         except DomainError as err:
             err.fields = {f"$.questions[{i}].{name}": text for name, text in err.fields.items()}
@@ -329,7 +204,7 @@ async def _keep_uid(table: type[Room | Speaker], ident: int, uid: uuid.UUID | No
 
 def _session_in(s: SessionFile, rooms: dict, tracks: dict, speakers: dict) -> SessionIn:
     return SessionIn(
-        **_fields(s, _SESSION_FIELDS),
+        **pick(s, SESSION_FIELDS),
         starts_at=s.starts_at,
         ends_at=s.ends_at,
         room_id=rooms[s.room].id if s.room else None,

@@ -1,0 +1,21 @@
+"""The forum-mgmt command: serve, migrate, demo, user, token, badges, export, import."""
+
+from __future__ import annotations
+
+import argparse
+
+from forum_mgmt.cli import accounts, badges, demo, forum_file, mail, server
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="forum-mgmt", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    # In this order in `forum-mgmt --help`; each module adds its commands and their `run`.
+    for group in (server, demo, accounts, badges, forum_file, mail):
+        group.add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,114 @@
+"""Writing the outbox and working through it: a message is a row before it is anything else.
+
+`enqueue` saves the row inside the caller's transaction; `send_due` claims the rows that
+are due, renders and delivers each, and keeps a failure for a later attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from forum_mgmt.core import db, time
+from forum_mgmt.mail.services.delivery import deliver
+from forum_mgmt.mail.services.rendering import compose
+from forum_mgmt.mail.tables import MailStatus, Outbox
+
+log = logging.getLogger("forum_mgmt.mail")
+
+MAX_ATTEMPTS = 8
+BATCH = 100
+STALE = dt.timedelta(minutes=10)  # a claim older than this was lost with its process
+
+
+async def enqueue(
+    to: str, template: str, *, language: str, context: dict, forum_id: int | None
+) -> Outbox:
+    """Queue one message; call it inside the transaction of the change it reports.
+
+    `forum_id` names the forum (tenant) the message is about: that forum's mail log shows
+    it, no other's. It is required so that no caller forgets it; None for mail about no forum.
+    """
+    row = outbox_row(to, template, language=language, context=context, forum_id=forum_id)
+    await db.insert(row)
+    return row
+
+
+def outbox_row(
+    to: str, template: str, *, language: str, context: dict, forum_id: int | None
+) -> Outbox:
+    """The outbox row `enqueue` saves, for a caller that saves it with rows of its own."""
+    now = time.now()
+    return Outbox(
+        to=to,
+        forum_id=forum_id,
+        template=template,
+        language=language,
+        context=context,
+        status=MailStatus.QUEUED,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s after the first failure, doubling up to an hour."""
+    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
+    """Deliver the messages that are due; returns how many were sent."""
+    now = now or time.now()
+    due = ((Outbox.status == MailStatus.QUEUED) & (Outbox.next_attempt_at <= now)) | (
+        (Outbox.status == MailStatus.SENDING) & (Outbox.claimed_at < now - STALE)
+    )
+    # The claim is one conditional UPDATE: two workers never send the same row.
+    claimed = await (
+        Outbox.update({Outbox.status: MailStatus.SENDING, Outbox.claimed_at: now})
+        .where(
+            Outbox.id.is_in(Outbox.select(Outbox.id).where(due).order_by(Outbox.id).limit(limit))
+            & due
+        )
+        .returning(*Outbox.all_columns())
+    )
+    sent: list[int] = []
+    for row in sorted(claimed, key=lambda r: r["id"]):
+        try:
+            message = await compose(row)
+            await asyncio.to_thread(deliver, message)
+        except Exception as err:  # any failure: keep the row, try again later
+            attempts = row["attempts"] + 1
+            log.warning(
+                "mail %s to %s failed (attempt %s): %s", row["id"], row["to"], attempts, err
+            )
+            await Outbox.update(
+                {
+                    Outbox.status: MailStatus.FAILED
+                    if attempts >= MAX_ATTEMPTS
+                    else MailStatus.QUEUED,
+                    Outbox.attempts: attempts,
+                    Outbox.next_attempt_at: time.now() + backoff(attempts),
+                    Outbox.last_error: str(err)[:1000],
+                }
+            ).where(Outbox.id == row["id"])
+            continue
+        sent.append(row["id"])
+    if sent:
+        await Outbox.update(
+            {
+                Outbox.status: MailStatus.SENT,
+                Outbox.attempts: Outbox.attempts + 1,
+                Outbox.sent_at: time.now(),
+                Outbox.last_error: "",
+            }
+        ).where(Outbox.id.is_in(sent))
+    return len(sent)
+
+
+async def send_all(*, now: dt.datetime | None = None) -> int:
+    """Deliver everything due, batch after batch."""
+    total = 0
+    while sent := await send_due(now=now):
+        total += sent
+    return total
