@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from piccolo.columns import JSON, JSONB
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import TransactionType
 from piccolo.table import Table
 
@@ -70,7 +71,7 @@ async def insert(*rows: Table) -> None:
 
 
 def _saved(row: Table, id_: int) -> None:
-    row.id = id_
+    setattr(row, row._meta.primary_key._meta.name, id_)
     as_saved(row)
 
 
@@ -105,7 +106,7 @@ def transaction():
 
 async def open_pool() -> None:
     db = engine()
-    if db.engine_type == "postgres":
+    if isinstance(db, PostgresEngine):
         await db.start_connection_pool(max_size=20, reset=_keep_session)
     else:
         # WAL lets readers run beside the one writer; it is persistent per file.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 import msgspec
 
@@ -29,7 +29,7 @@ from forum_mgmt.forums.schemas import ForumIn, Long, Name, Short, Slug
 from forum_mgmt.forums.tables import ForumStatus
 from forum_mgmt.registration.tables import QuestionKind
 
-FORMAT = "forum_mgmt/forum"
+FORMAT: Final = "forum_mgmt/forum"
 Key = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 Position = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 # The category columns' lengths; a code is what the API and the badges command name it by.

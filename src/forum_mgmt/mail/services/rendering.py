@@ -127,7 +127,8 @@ def render(row: dict, *, images: dict[str, bytes | None] | None = None) -> Messa
         part.add_header("Content-Disposition", "attachment", filename="forum.ics")
         mixed.attach(part)
         message = mixed
-    message["Subject"] = Header(" ".join(subject.split()), "utf-8")
+    # typeshed says str; the compat32 policy of MIME* messages takes a Header (RFC 2047)
+    message["Subject"] = Header(" ".join(subject.split()), "utf-8")  # type: ignore[assignment]
     message["From"] = _sender()
     message["To"] = row["to"]
     message["Date"] = formatdate(usegmt=True)

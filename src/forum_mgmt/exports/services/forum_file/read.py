@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 import msgspec
+from piccolo.columns import Column
 
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.schemas import RoomIn, SessionIn, SessionSpeakerIn, SpeakerIn, TrackIn
@@ -12,7 +15,14 @@ from forum_mgmt.agenda.tables import AgendaSession, Room, Speaker
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
-from forum_mgmt.exports.schemas import CategoryFile, ForumTransfer, OrganisationFile, SessionFile
+from forum_mgmt.exports.schemas import (
+    CategoryFile,
+    ForumTransfer,
+    OrganisationFile,
+    RoomFile,
+    SessionFile,
+    SpeakerFile,
+)
 from forum_mgmt.exports.services.forum_file.fields import QUESTION_FIELDS, SESSION_FIELDS, pick
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumIn
@@ -34,8 +44,8 @@ def _decode(data: bytes) -> ForumTransfer:
         keys = [item.key for item in items]
         if len(set(keys)) != len(keys):
             raise InvalidForumFile(_("Each key in “{list}” must be used once.").format(list=name))
-    for name, items in _with_uids(doc):
-        uids = [item.uid for item in items if item.uid is not None]
+    for name, kept in _with_uids(doc):
+        uids = [item.uid for item in kept if item.uid is not None]
         if len(set(uids)) != len(uids):
             raise InvalidForumFile(_("Each uid in “{list}” must be used once.").format(list=name))
     known = {
@@ -83,14 +93,20 @@ async def import_forum(data: bytes, *, organisation: str | None = None) -> Forum
     return forum
 
 
-def _with_uids(doc: ForumTransfer) -> list[tuple[str, list]]:
+def _with_uids(
+    doc: ForumTransfer,
+) -> list[tuple[str, Sequence[RoomFile | SpeakerFile | SessionFile]]]:
     return [("rooms", doc.rooms), ("speakers", doc.speakers), ("sessions", doc.sessions)]
 
 
 async def _refuse_known_uids(doc: ForumTransfer) -> None:
     """A uid names one item in the world: a forum already here (under any slug) is not
     imported a second time. The unique keys would refuse it too, less readably."""
-    tables = {"rooms": Room, "speakers": Speaker, "sessions": AgendaSession}
+    tables: dict[str, type[Room | Speaker | AgendaSession]] = {
+        "rooms": Room,
+        "speakers": Speaker,
+        "sessions": AgendaSession,
+    }
     for name, items in _with_uids(doc):
         table = tables[name]
         uids = [item.uid for item in items if item.uid is not None]
@@ -146,7 +162,10 @@ async def _build(org: Organisation, doc: ForumTransfer) -> Forum:
             )
             raise
         # The calendar bookkeeping travels with the session, exactly.
-        kept = {AgendaSession.sequence: s.sequence, AgendaSession.cancelled_at: s.cancelled_at}
+        kept: dict[Column | str, Any] = {
+            AgendaSession.sequence: s.sequence,
+            AgendaSession.cancelled_at: s.cancelled_at,
+        }
         if s.uid is not None:
             kept[AgendaSession.uid] = s.uid
         await AgendaSession.update(kept).where(AgendaSession.id == session.id)

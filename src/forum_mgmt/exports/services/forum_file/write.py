@@ -7,7 +7,14 @@ import datetime as dt
 import msgspec
 
 from forum_mgmt.agenda.schemas import RoomIn, SpeakerIn, TrackIn
-from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
+from forum_mgmt.agenda.tables import (
+    AgendaSession,
+    Room,
+    SessionSpeaker,
+    Speaker,
+    SpeakerRole,
+    Track,
+)
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
@@ -26,7 +33,7 @@ from forum_mgmt.exports.schemas import (
 )
 from forum_mgmt.exports.services.forum_file.fields import QUESTION_FIELDS, SESSION_FIELDS, pick
 from forum_mgmt.forums.schemas import ForumIn
-from forum_mgmt.forums.tables import Forum
+from forum_mgmt.forums.tables import Forum, ForumStatus
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Category
 
@@ -73,7 +80,7 @@ async def export_forum(slug: str) -> bytes:
     people: dict[int, list[SessionSpeakerFile]] = {s.id: [] for s in sessions}
     for link in links:
         people[link.session].append(
-            SessionSpeakerFile(speaker=speaker_key[link.speaker], role=link.role)
+            SessionSpeakerFile(speaker=speaker_key[link.speaker], role=SpeakerRole(link.role))
         )
     document = ForumTransfer(
         format=FORMAT,
@@ -85,7 +92,7 @@ async def export_forum(slug: str) -> bytes:
                 "registration_opens_at": shown(forum.registration_opens_at),
                 "registration_closes_at": shown(forum.registration_closes_at),
             },
-            status=forum.status,
+            status=ForumStatus(forum.status),
             published_at=shown(forum.published_at),
         ),
         rooms=[RoomFile(key=room_key[r.id], uid=r.uid, **pick(r, RoomIn)) for r in rooms],
