@@ -2,6 +2,7 @@
 
 The page is server-rendered; static/checkin.js does the scanning, talks to the check-in
 API (forum_mgmt.checkin.routes) and judges codes offline with static/ticketcode.js.
+Its no-referrer, no-store and camera permission come from core/headers.py.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
-
-NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 class ScannerPages(Controller):
@@ -45,7 +44,6 @@ class ScannerPages(Controller):
                     "search": f"{api}/checkin-search",
                 },
             },
-            headers=NO_REFERRER,
         )
 
 
@@ -54,7 +52,6 @@ def _refused(status: int, message: str) -> Template:
         "checkin/device_refused.html",
         context={"status": status, "message": message},
         status_code=status,
-        headers=NO_REFERRER,
     )
 
 
@@ -83,4 +80,4 @@ class DeviceLink(Controller):
             )
         device = DeviceScope(forum.id, forum.slug, accounts.token_digest(token.strip()))
         sessions.renew(request, device.session(user.id))
-        return Redirect(f"/checkin/{forum.slug}", status_code=303, headers=NO_REFERRER)
+        return Redirect(f"/checkin/{forum.slug}", status_code=303)

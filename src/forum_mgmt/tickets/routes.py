@@ -18,9 +18,8 @@ from forum_mgmt.registration import services as registration
 from forum_mgmt.tickets import keys, printing, qr, services
 from forum_mgmt.tickets.schemas import CheckinKeyOut, TicketOut
 
-# A reissue changes the image behind the same address: every use revalidates (cheaply,
-# by ETag), and nothing is kept by shared caches since the address is a private link.
-_NO_STORE_SHARED = "private, no-cache"
+# Cache-Control on /tickets/ and /manage is core/headers.py's: no-store, the address is
+# a private link. A reissue changes the image behind the same address; its ETag changes.
 
 
 class CheckinKeyAPI(Controller):
@@ -67,10 +66,7 @@ class TicketFiles(Controller):
         return Response(
             await printing.ticket_pdf(token),
             media_type="application/pdf",
-            headers={
-                "Cache-Control": "private, no-store",
-                "Content-Disposition": 'inline; filename="ticket.pdf"',
-            },
+            headers={"Content-Disposition": 'inline; filename="ticket.pdf"'},
         )
 
 
@@ -100,10 +96,7 @@ class TicketWorkspace(Controller):
         return Response(
             pdf,
             media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="{name}.pdf"',
-                "Cache-Control": "private, no-store",
-            },
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
 
     @post("/registrations/{registration_id:int}/reissue", status_code=HTTP_200_OK)
@@ -123,13 +116,11 @@ def _etag(issued: services.Issued, variant: str) -> str:
 
 
 def _not_modified(tag: str) -> Response:
-    return Response(b"", status_code=304, headers={"ETag": tag, "Cache-Control": _NO_STORE_SHARED})
+    return Response(b"", status_code=304, headers={"ETag": tag})
 
 
 def _send(request: Request, issued: services.Issued, variant: str, make, media_type: str):
     tag = _etag(issued, variant)
     if request.headers.get("if-none-match") == tag:
         return _not_modified(tag)
-    return Response(
-        make(), media_type=media_type, headers={"Cache-Control": _NO_STORE_SHARED, "ETag": tag}
-    )
+    return Response(make(), media_type=media_type, headers={"ETag": tag})
