@@ -27,8 +27,16 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-_FEATURES = ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer")
-_FEATURES += ("microphone", "payment", "usb")
+_FEATURES = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 
 
 def _permissions(**allowed: str) -> str:
