@@ -24,6 +24,7 @@ from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n, logs
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.headers import security_headers
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import ids_in_range
 from forum_mgmt.core.language import choose as choose_language
@@ -236,6 +237,7 @@ def create_app() -> Litestar:
             DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"]),
             _csrf(settings),
         ],
+        before_send=[security_headers(production=settings.production)],
         guards=[ids_in_range],  # runs first: no handler sees an id the database would refuse
         stores={"sessions": get_store("sessions")},
         template_config=template_config(),
