@@ -61,13 +61,13 @@ async def test_user_create_grants_the_role_on_the_forum(client):
         "--forum",
         "test-forum",
         "--password",
-        "olga-pass-1",
+        "olga-pass-2026",
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "Created organizer olga on forum test-forum.\n"
     olga = await accounts.get_user_by_name("olga")
     assert await forums.role_on(olga, forum) == Role.ORGANIZER
-    assert (await sign_in(client, "olga", "olga-pass-1")).status_code == 303
+    assert (await sign_in(client, "olga", "olga-pass-2026")).status_code == 303
     page = await client.get("/manage/forums/test-forum")
     assert page.status_code == 200
     assert "Test Forum" in page.text

@@ -38,6 +38,16 @@ async def _csrf(client: httpx.AsyncClient) -> str:
     return re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
 
 
+async def test_healthz_reports_each_service(server, request):
+    async with httpx.AsyncClient(base_url=server) as client:
+        response = await client.get("/healthz")
+    redis = "ok" if request.node.callspec.params["server"] == "redis" else "not_used"
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": "ok", "redis": redis},
+    )
+
+
 async def test_a_session_is_seen_by_every_worker(server, redis_failures):
     forum = await make_forum("shared")
     await make_user("org", role=Role.ORGANIZER, forum=forum)

@@ -9,11 +9,13 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
-from forum_mgmt.accounts import services
+from forum_mgmt.accounts import services, throttle
 from forum_mgmt.accounts.auth import SESSION_KEY
-from forum_mgmt.accounts.schemas import LoginIn, TokenIn
+from forum_mgmt.accounts.schemas import LoginIn, ThrottleClearIn, TokenIn
 from forum_mgmt.core import sessions
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.guards import ORGANIZER, forum_of
 
 DEFAULT_NEXT = "/manage"
 
@@ -86,3 +88,27 @@ class TokenPages(Controller):
     async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
         await services.revoke_token(request.user, token_id)
         return Redirect("/manage/tokens", status_code=303)
+
+
+class ThrottlePages(Controller):
+    """Mounted under /manage: an organizer sees the sign-in throttles of the forum's team,
+    and clears one (a colleague's typos from the venue's shared address)."""
+
+    path = "/forums/{slug:str}/sign-in-throttles"
+
+    @get("/", **ORGANIZER)
+    async def index(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        throttled = await throttle.status(await forums.team_usernames(forum))
+        return Template(
+            "accounts/throttles.html",
+            context={"forum": forum, "throttled": throttled, "section": "throttles"},
+        )
+
+    @post("/clear", **ORGANIZER)
+    async def clear(
+        self, request: Request, slug: FromPath[str], data: URLEncodedBody[ThrottleClearIn]
+    ) -> Redirect:
+        team = await forums.team_usernames(forum_of(request))
+        await throttle.clear(data.username, team=team)
+        return Redirect(f"/manage/forums/{slug}/sign-in-throttles?cleared=1", status_code=303)
