@@ -75,6 +75,15 @@ async def test_user_create_grants_the_role_on_the_forum(client):
     assert (taken.returncode, taken.stderr) == (2, "error: That username is taken.\n")
 
 
+async def test_user_create_refuses_a_short_or_common_password():
+    for password, reason in (
+        ("olga-pass-1", "A password needs at least 12 characters."),
+        ("1qaz2wsx3edc", "That password is among the most common ones. Please choose another."),
+    ):
+        done = cli("user", "create", "olga", "--role", "admin", "--password", password)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"error: {reason}\n")
+
+
 async def test_demo_prints_the_sign_in_with_demo_password(client, tmp_path):
     done = cli(
         "demo",

@@ -72,7 +72,10 @@ async def test_parallel_guesses_across_workers_get_five_tries(server, redis_fail
 
         async def guess(i: int) -> int:
             # one connection each: both workers take some of them
-            async with httpx.AsyncClient(base_url=server, cookies=client.cookies) as fresh:
+            # each hash takes seconds on a busy machine: the counts are tested, not the speed
+            async with httpx.AsyncClient(
+                base_url=server, cookies=client.cookies, timeout=60
+            ) as fresh:
                 data = {"username": "alice", "password": f"wrong-{i:02d}", "_csrf_token": token}
                 return (await fresh.post("/login", data=data)).status_code
 
