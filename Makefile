@@ -75,6 +75,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 fmt: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

@@ -148,7 +148,7 @@ async def csrf_token(client: httpx.AsyncClient) -> str:
     return client.cookies["csrftoken"]
 
 
-async def sign_in(client: httpx.AsyncClient, username: str, password: str = "secret-pass"):  # noqa: S107
+async def sign_in(client: httpx.AsyncClient, username: str, password: str = "secret-pass-2026"):  # noqa: S107
     token = await csrf_token(client)
     return await client.post(
         "/login",

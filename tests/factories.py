@@ -95,7 +95,7 @@ async def make_speaker(forum: Forum, name: str = "Lin Chia-lung", **fields):
     return await agenda.add_speaker(forum, SpeakerIn(name=name, **fields))
 
 
-PASSWORD = "secret-pass"
+PASSWORD = "secret-pass-2026"
 _HASHED: str | None = None
 
 

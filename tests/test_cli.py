@@ -61,18 +61,27 @@ async def test_user_create_grants_the_role_on_the_forum(client):
         "--forum",
         "test-forum",
         "--password",
-        "olga-pass-1",
+        "olga-pass-2026",
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "Created organizer olga on forum test-forum.\n"
     olga = await accounts.get_user_by_name("olga")
     assert await forums.role_on(olga, forum) == Role.ORGANIZER
-    assert (await sign_in(client, "olga", "olga-pass-1")).status_code == 303
+    assert (await sign_in(client, "olga", "olga-pass-2026")).status_code == 303
     page = await client.get("/manage/forums/test-forum")
     assert page.status_code == 200
     assert "Test Forum" in page.text
     taken = cli("user", "create", "olga", "--role", "staff", "--forum", "test-forum")
     assert (taken.returncode, taken.stderr) == (2, "error: That username is taken.\n")
+
+
+async def test_user_create_refuses_a_short_or_common_password():
+    for password, reason in (
+        ("olga-pass-1", "A password needs at least 12 characters."),
+        ("1qaz2wsx3edc", "That password is among the most common ones. Please choose another."),
+    ):
+        done = cli("user", "create", "olga", "--role", "admin", "--password", password)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"error: {reason}\n")
 
 
 async def test_demo_prints_the_sign_in_with_demo_password(client, tmp_path):

@@ -16,13 +16,13 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
-from forum_mgmt.accounts.routes import LoginPages, TokenPages
+from forum_mgmt.accounts.routes import LoginPages, ThrottlePages, TokenPages
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
 from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
-from forum_mgmt.core import db, i18n, logs
+from forum_mgmt.core import db, health, i18n, logs, stores
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.headers import security_headers
 from forum_mgmt.core.i18n import _
@@ -30,6 +30,7 @@ from forum_mgmt.core.ids import ids_in_range
 from forum_mgmt.core.language import choose as choose_language
 from forum_mgmt.core.language import language_middleware
 from forum_mgmt.core.sessions import LazySessionConfig
+from forum_mgmt.core.sessions import unavailable as sessions_unavailable
 from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
@@ -99,6 +100,9 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
     # Routing errors (404, 405) happen before any middleware: choose the language here too.
     i18n.activate(choose_language(request.scope))
     status = exc.status_code
+    if status == 401 and sessions_unavailable(request):
+        # the session cookie could not be read: asking to sign in again would not help
+        return on_domain_error(request, stores.unavailable())
     if status == 401 and not _wants_json(request):
         return Redirect(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
     if status == 404:
@@ -135,12 +139,8 @@ def on_unexpected(request: Request, exc: Exception) -> Response:
 
 @get("/healthz", include_in_schema=False)
 async def healthz() -> Response:
-    try:
-        ok = await db.ping()
-    except Exception:  # any database failure means "not healthy", never a 500 page
-        log.exception("health check failed")
-        ok = False
-    return Response({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503)
+    report = await health.report()
+    return Response(report, status_code=200 if report["status"] == "ok" else 503)
 
 
 # Public writes with no sign-in carry no cookie worth forging.
@@ -217,6 +217,7 @@ def create_app() -> Litestar:
                     ImportPages,
                     TokenPages,
                     DeviceLinkMaker,
+                    ThrottlePages,
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,

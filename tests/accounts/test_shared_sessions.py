@@ -38,6 +38,16 @@ async def _csrf(client: httpx.AsyncClient) -> str:
     return re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
 
 
+async def test_healthz_reports_each_service(server, request):
+    async with httpx.AsyncClient(base_url=server) as client:
+        response = await client.get("/healthz")
+    redis = "ok" if request.node.callspec.params["server"] == "redis" else "not_used"
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": "ok", "redis": redis},
+    )
+
+
 async def test_a_session_is_seen_by_every_worker(server, redis_failures):
     forum = await make_forum("shared")
     await make_user("org", role=Role.ORGANIZER, forum=forum)
@@ -62,7 +72,10 @@ async def test_parallel_guesses_across_workers_get_five_tries(server, redis_fail
 
         async def guess(i: int) -> int:
             # one connection each: both workers take some of them
-            async with httpx.AsyncClient(base_url=server, cookies=client.cookies) as fresh:
+            # each hash takes seconds on a busy machine: the counts are tested, not the speed
+            async with httpx.AsyncClient(
+                base_url=server, cookies=client.cookies, timeout=60
+            ) as fresh:
                 data = {"username": "alice", "password": f"wrong-{i:02d}", "_csrf_token": token}
                 return (await fresh.post("/login", data=data)).status_code
 

@@ -330,6 +330,7 @@ async def test_csv_export_opens_in_excel_with_chinese_names(client):
     await sign_in(client, "org")
     response = await client.get("/manage/forums/test-forum/registrations.csv")
     assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:5] == ["id", "status", "waitlist_position", "category", "name"]

@@ -133,6 +133,10 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
         ORG, Call(F + "/sessions/{session}/delete", last=True)
     ),
     ("GET", M + "/changes"): line(ORG, F + "/changes"),
+    ("GET", M + "/sign-in-throttles"): line(ORG, F + "/sign-in-throttles"),
+    ("POST", M + "/sign-in-throttles/clear"): line(
+        ORG, Call(F + "/sign-in-throttles/clear", {"username": "staff"})
+    ),
     ("GET", M + "/tracks.css"): line(ORG, F + "/tracks.css"),
     ("GET", M + "/checkin-dashboard"): line(ORG, F + "/checkin-dashboard"),
     ("GET", M + "/{kind:str}"): line(ORG, *(f"{F}/{k}" for k in KINDS)),

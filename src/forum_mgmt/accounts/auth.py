@@ -76,7 +76,9 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             if user is None:
                 raise NotAuthorizedException(_("The API token is missing, wrong or revoked."))
             return AuthenticationResult(user=user, auth="token")
-        session = connection.scope.get("session") or {}
+        session = connection.scope.get("session")
+        if not isinstance(session, dict):  # no cookie, or a store that did not answer
+            return AuthenticationResult(user=None, auth=None)
         user_id = session.get(SESSION_KEY)
         if not isinstance(user_id, int):
             return AuthenticationResult(user=None, auth=None)

@@ -10,13 +10,13 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 from piccolo.apps.user.tables import BaseUser
 
-from forum_mgmt.accounts import services
+from forum_mgmt.accounts import services, throttle
 from forum_mgmt.accounts.auth import SESSION_KEY
-from forum_mgmt.accounts.schemas import LoginIn, TokenIn
+from forum_mgmt.accounts.schemas import LoginIn, ThrottleClearIn, TokenIn
 from forum_mgmt.core import sessions
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.forums import services as forums
-from forum_mgmt.forums.guards import SIGNED_IN
+from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 
 DEFAULT_NEXT = "/manage"
 
@@ -98,3 +98,27 @@ async def _tokens_page(user: BaseUser, *, secret: str | None) -> Template:
         "secret": secret,
     }
     return Template("accounts/tokens.html", context=context)
+
+
+class ThrottlePages(Controller):
+    """In the /manage router (organizers of the forum): the sign-in throttles of the
+    forum's team, and clearing one (a colleague's typos from the venue's shared address)."""
+
+    path = "/forums/{slug:str}/sign-in-throttles"
+
+    @get("/")
+    async def index(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        throttled = await throttle.status(await forums.team_usernames(forum))
+        return Template(
+            "accounts/throttles.html",
+            context={"forum": forum, "throttled": throttled, "section": "throttles"},
+        )
+
+    @post("/clear")
+    async def clear(
+        self, request: Request, slug: FromPath[str], data: URLEncodedBody[ThrottleClearIn]
+    ) -> Redirect:
+        team = await forums.team_usernames(forum_of(request))
+        await throttle.clear(data.username, team=team)
+        return Redirect(f"/manage/forums/{slug}/sign-in-throttles?cleared=1", status_code=303)

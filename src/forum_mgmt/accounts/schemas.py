@@ -15,3 +15,7 @@ class LoginIn(msgspec.Struct):
 
 class TokenIn(msgspec.Struct):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "token"
+
+
+class ThrottleClearIn(msgspec.Struct):
+    username: Text100 = ""

@@ -1,7 +1,12 @@
-"""People who sign in, their passwords and API tokens, and the throttle on failed sign-ins.
+"""People who sign in, their passwords and API tokens. The throttle on failed sign-ins is
+in throttle.py.
 
 Passwords use Piccolo's BaseUser storage (PBKDF2-SHA256, 600,000 rounds). Hashing takes
 ~0.1 s of CPU, so it always runs in a worker thread, never on the event loop.
+
+Every password set here, for any role, has at least 12 characters and is not among the
+30,000 most common passwords of zxcvbn's list (case ignored): the team's accounts open
+the registrations' personal data, and a staff account can check anyone in.
 """
 
 from __future__ import annotations
@@ -10,36 +15,55 @@ import asyncio
 import hashlib
 import re
 import secrets
+from functools import cache
 from time import monotonic
 
 from piccolo.apps.user.tables import BaseUser
+from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]  # no hints
 
+from forum_mgmt.accounts import throttle
 from forum_mgmt.accounts.tables import ApiToken
-from forum_mgmt.core import stores, time
+from forum_mgmt.core import time
 from forum_mgmt.core.errors import Conflict, DomainError, NotFound
 from forum_mgmt.core.i18n import _
-from forum_mgmt.core.stores import get_store
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
 TOKEN_PREFIX = "fm_"  # noqa: S105 - a marker, not a secret
-MAX_FAILURES = 5  # per account, and per address, within the window
-FAILURE_WINDOW = 15 * 60
+PASSWORD_MIN, PASSWORD_MAX = 12, 128
 
 
 class InvalidCredentials(DomainError):
     status_code, code = 401, "invalid_credentials"
 
 
-class TooManyAttempts(DomainError):
-    status_code, code = 429, "too_many_attempts"
-
-
 class InvalidUser(DomainError):
     status_code, code = 422, "invalid_user"
 
 
+@cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])  # lower case, most common first
+
+
+def check_password(password: str) -> None:
+    """Refuse a password that is short, too long or common, with a message saying which."""
+    if len(password) < PASSWORD_MIN:
+        message = _("A password needs at least 12 characters.")
+    elif len(password) > PASSWORD_MAX:
+        message = _("A password has at most 128 characters.")
+    elif password.lower() in _common_passwords():
+        message = _("That password is among the most common ones. Please choose another.")
+    else:
+        try:
+            BaseUser._validate_password(password)  # refuses a string that looks like a hash
+            return
+        except ValueError:
+            message = _("Please choose another password.")
+    raise InvalidUser(message, fields={"password": message})
+
+
 async def _hash(password: str, salt: str | None = None, iterations: int | None = None) -> str:
-    return await asyncio.to_thread(BaseUser.hash_password, password, salt, iterations)
+    return await asyncio.to_thread(BaseUser.hash_password, password, salt or "", iterations)
 
 
 async def create_user(
@@ -51,14 +75,8 @@ async def create_user(
             _("A username has 2 to 100 letters, digits, dots, dashes or @."),
             fields={"username": _("Choose another username.")},
         )
-    password = password or secrets.token_urlsafe(12)
-    try:
-        BaseUser._validate_password(password)
-    except ValueError:
-        raise InvalidUser(
-            _("A password has 6 to 128 characters."),
-            fields={"password": _("Choose another password.")},
-        ) from None
+    password = password or secrets.token_urlsafe(12)  # 16 characters
+    check_password(password)
     if await BaseUser.exists().where(BaseUser.username == username):
         raise Conflict(_("That username is taken."), fields={"username": _("Choose another.")})
     user = BaseUser(
@@ -92,16 +110,8 @@ async def get_user_by_name(username: str) -> BaseUser:
 
 
 async def authenticate(username: str, password: str, *, address: str) -> BaseUser:
-    """The active user with this password. Each guess takes one of the account's and one of
-    the address's MAX_FAILURES tries before the password is hashed, so that guesses sent
-    in parallel get no more tries than guesses sent one by one."""
-    store = get_store("login-failures")
-    account, origin = f"user:{username.lower()}", f"addr:{address}"
-    if not await stores.take(store, account, limit=MAX_FAILURES, expires_in=FAILURE_WINDOW):
-        raise _too_many()
-    if not await stores.take(store, origin, limit=MAX_FAILURES, expires_in=FAILURE_WINDOW):
-        await stores.give_back(store, account)
-        raise _too_many()
+    """The active user with this password, within the throttle of throttle.py."""
+    attempt = await throttle.begin(username, address)
     user = await BaseUser.objects().where(BaseUser.username == username).first()
     if user is None:
         await _hash(password)  # same time as a wrong password: no username probing
@@ -109,24 +119,15 @@ async def authenticate(username: str, password: str, *, address: str) -> BaseUse
     else:
         _alg, iterations, salt, _hash_value = BaseUser.split_stored_password(user.password)
         ok = user.active and await _hash(password, salt, int(iterations)) == user.password
-    if not ok:
-        raise InvalidCredentials(_("The username or password is wrong."))  # the tries stay taken
-    # The owner's password clears the account's failures; the address keeps the failures
-    # it made, and gets back only this try.
-    await store.delete(account)
-    await stores.give_back(store, origin)
+    if user is None or not ok:
+        await throttle.failed(attempt)
+        raise InvalidCredentials(_("The username or password is wrong."))
+    await throttle.succeeded(attempt)
     return user
 
 
-def _too_many() -> TooManyAttempts:
-    return TooManyAttempts(_("Too many failed sign-ins. Please wait 15 minutes and try again."))
-
-
 async def set_password(user: BaseUser, password: str) -> None:
-    try:
-        BaseUser._validate_password(password)
-    except ValueError:
-        raise InvalidUser(_("A password has 6 to 128 characters.")) from None
+    check_password(password)
     await BaseUser.update({BaseUser.password: await _hash(password)}).where(BaseUser.id == user.id)
 
 

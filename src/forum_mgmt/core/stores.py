@@ -6,6 +6,9 @@ folder, which every worker on one host sees (memory would give each worker its o
 `take()` and `give_back()` are counters with a ceiling, atomic across workers: a Lua script
 on Redis, an exclusive `flock` beside the file store's folder otherwise. A read, then a
 write, would let parallel requests all see room under the ceiling.
+
+A store that cannot be reached (Redis down) raises `StoreUnavailable`, a 503 with a message
+a person understands, from `take()`, `give_back()` and whatever runs inside `reachable()`.
 """
 
 from __future__ import annotations
@@ -20,15 +23,44 @@ from functools import cache
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.i18n import _
 from forum_mgmt.core.settings import get_settings
+
+# What a store raises when it cannot be reached: Redis refused or silent, a disk failing.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class StoreUnavailable(DomainError):
+    status_code, code = 503, "unavailable"
+
+
+def unavailable() -> StoreUnavailable:
+    return StoreUnavailable(
+        _("Sign-in is unavailable for a moment. Please try again in a few minutes.")
+    )
+
+
+@asynccontextmanager
+async def reachable() -> AsyncIterator[None]:
+    """Turns a store that cannot be reached into StoreUnavailable (a 503), never a 500."""
+    try:
+        yield
+    except UNREACHABLE as err:
+        raise unavailable() from err
 
 
 @cache
 def get_store(name: str) -> Store:
     settings = get_settings()
     if settings.redis_url:
-        return RedisStore.with_client(url=settings.redis_url, namespace=f"forum_mgmt:{name}")
+        # Timeouts: a Redis host that stops answering must give a 503 in seconds, not hang.
+        client = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        return RedisStore(client, namespace=f"forum_mgmt:{name}", handle_client_shutdown=True)
     path = settings.data_dir / "stores" / name
     path.mkdir(parents=True, exist_ok=True)
     return FileStore(path=path, create_directories=True)
@@ -39,7 +71,7 @@ _TAKE = """
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], n + 1, 'EX', ARGV[2])
-return 1
+return n + 1
 """
 # Never revives a counter that expired meanwhile, and keeps its expiry.
 _GIVE_BACK = """
@@ -50,21 +82,33 @@ return n - 1
 """
 
 
-async def take(store: Store, key: str, *, limit: int, expires_in: int) -> bool:
-    """Add one to the counter `key` unless it has reached `limit`; True when added. The
-    counter is forgotten `expires_in` seconds after its last successful take."""
-    if isinstance(store, RedisStore):
-        return bool(await _script(store, _TAKE, key, limit, expires_in))
-    async with _locked(store):
-        count = int(await store.get(key) or 0)
-        if count >= limit:
-            return False
-        await store.set(key, str(count + 1), expires_in=expires_in)
-        return True
+async def take(store: Store, key: str, *, limit: int, expires_in: int) -> int:
+    """Add one to the counter `key` unless it has reached `limit`: the count after adding,
+    or 0 when refused. The counter is forgotten `expires_in` seconds after its last take."""
+    async with reachable():
+        if isinstance(store, RedisStore):
+            return await _script(store, _TAKE, key, limit, expires_in)
+        async with _locked(store):
+            count = int(await store.get(key) or 0)
+            if count >= limit:
+                return 0
+            await store.set(key, str(count + 1), expires_in=expires_in)
+            return count + 1
+
+
+async def count(store: Store, key: str) -> int:
+    """The counter `key` as it stands (0 when forgotten)."""
+    async with reachable():
+        return int(await store.get(key) or 0)
 
 
 async def give_back(store: Store, key: str) -> None:
     """Subtract one from the counter `key` (a take that turned out not to count)."""
+    async with reachable():
+        await _give_back(store, key)
+
+
+async def _give_back(store: Store, key: str) -> None:
     if isinstance(store, RedisStore):
         await _script(store, _GIVE_BACK, key)
         return
@@ -81,7 +125,7 @@ async def _script(store: RedisStore, source: str, key: str, *args: int) -> int:
     # Litestar's RedisStore keeps its client and key prefix private; its own Lua scripts
     # use them the same way.
     client, full_key = store._redis, store._make_key(key)
-    return int(await client.eval(source, 1, full_key, *args))  # type: ignore[misc]
+    return int(await client.eval(source, 1, full_key, *args))
 
 
 @asynccontextmanager
@@ -103,3 +147,13 @@ async def _locked(store: Store) -> AsyncIterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+async def ping(store: Store) -> bool:
+    """Whether the store answers; a Redis that does not answer within 2 s is down."""
+    if isinstance(store, RedisStore):
+        try:
+            return bool(await asyncio.wait_for(store._redis.ping(), timeout=2))
+        except UNREACHABLE:  # TimeoutError is an OSError
+            return False
+    return True

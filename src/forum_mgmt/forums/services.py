@@ -223,6 +223,16 @@ async def create_forum_by(
     return forum
 
 
+async def team_usernames(forum: Forum) -> list[str]:
+    """The usernames of the people with a role on this forum, in name order."""
+    rows = (
+        await ForumRole.select(ForumRole.user.username)
+        .where(ForumRole.forum == forum.id)
+        .order_by(ForumRole.user.username)
+    )
+    return [row["user.username"] for row in rows]
+
+
 async def managed_forums(user: BaseUser) -> list[Forum]:
     """The forums this person has a role on (every forum for an admin), soonest first."""
     query = Forum.objects().order_by(Forum.starts_on, Forum.name)

@@ -160,7 +160,7 @@ class RegistrationManagePages(Controller):
         body = await services.export_csv(forum_of(request), filters)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
         )
 
