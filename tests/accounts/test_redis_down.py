@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from forum_mgmt.forums.tables import Role
-from tests.checkin.helpers import door, open_forum, ticket, url
+from tests.checkin.helpers import device_code, door, open_forum, ticket, url
 from tests.factories import PASSWORD, make_user
 from tests.registration.helpers import body
 from tests.servers import running_server
@@ -88,7 +88,10 @@ async def test_a_device_link_and_signing_out_answer_503(server):
     forum = await open_forum("open")
     _user, token = await make_user("door", role=Role.STAFF, forum=forum)
     async with httpx.AsyncClient(base_url=server, headers={"accept": "text/html"}) as client:
-        device = await client.get(f"/checkin/{forum.slug}/device?token={token}")
+        code = await device_code(token, forum.slug)
+        device = await client.post(
+            f"/checkin/{forum.slug}/device", data={"code": code, "_csrf_token": await _csrf(client)}
+        )
         client.cookies.set("session", "c" * 64)
         out = await client.post("/logout", data={"_csrf_token": await _csrf(client)})
     assert device.status_code == 503 and UNAVAILABLE in device.text
