@@ -203,3 +203,17 @@ async def test_a_method_the_address_does_not_take_is_405_with_allow(client, acce
     page = await client.delete("/forums/test-forum/agenda.ics", headers={"accept": accept})
     assert page.status_code == 405
     assert sorted(page.headers["allow"].split(", ")) == ["GET", "OPTIONS"]
+
+
+async def test_a_nul_character_in_a_name_is_refused_not_a_server_error(client) -> None:
+    # Found by the schemathesis run on PostgreSQL, whose text cannot hold NUL (was a 500).
+    forum = await make_forum(SLUG)
+    _user, token = await make_user("organizer", role=Role.ORGANIZER, forum=forum)
+    response = await client.post(
+        f"/api/forums/{SLUG}/tracks", json={"name": "Dip\u0000lomacy"}, headers=bearer(token)
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request"
+    assert list(response.json()["fields"]) == ["name"]
+    listed = await client.get(f"/api/forums/{SLUG}/sessions")
+    assert listed.status_code == 200
