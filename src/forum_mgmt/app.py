@@ -29,13 +29,14 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import ids_in_range
 from forum_mgmt.core.language import choose as choose_language
 from forum_mgmt.core.language import language_middleware
+from forum_mgmt.core.openapi import ErrorResponses
 from forum_mgmt.core.sessions import LazySessionConfig
 from forum_mgmt.core.sessions import unavailable as sessions_unavailable
 from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.exports.routes import ExportRoutes
-from forum_mgmt.forums.guards import requires_role
+from forum_mgmt.forums.guards import PUBLIC, requires_role
 from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
@@ -81,13 +82,17 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def _error(request: Request, status: int, code: str, message: str, **extra) -> Response:
+def _error(
+    request: Request, status: int, code: str, message: str, headers=None, **extra
+) -> Response:
     if _wants_json(request):
-        return Response({"error": code, "message": message, **extra}, status_code=status)
+        body = {"error": code, "message": message, **extra}
+        return Response(body, status_code=status, headers=headers)
     return Template(
         "error.html",
         context={"status": status, "message": message, "fields": extra.get("fields") or {}},
         status_code=status,
+        headers=headers,
     )
 
 
@@ -123,7 +128,8 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
         }
         if fields:
             extra["fields"] = fields
-    return _error(request, status, _HTTP_CODES.get(status, "error"), message, **extra)
+    # Litestar's headers stay: a 405's `Allow` lists the methods the address takes.
+    return _error(request, status, _HTTP_CODES.get(status, "error"), message, exc.headers, **extra)
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
@@ -248,6 +254,7 @@ def create_app() -> Litestar:
             Exception: on_unexpected,
         },
         openapi_config=OpenAPIConfig(title="forum_mgmt", version="0.1.0", path="/schema"),
+        plugins=[ErrorResponses(prefix="/api/", public_role=PUBLIC)],
         on_startup=[db.open_pool, mail.start_worker],
         on_shutdown=[mail.stop_worker, db.close_pool],
     )

@@ -8,11 +8,14 @@ parameter in the same place shadow each other.
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
 
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import require_id
+from forum_mgmt.core.openapi import FEED_RESPONSES
 from forum_mgmt.exports import services
+from forum_mgmt.exports.schemas import ScheduleFile
 from forum_mgmt.forums.services import get_public_forum
 
 
@@ -25,7 +28,7 @@ class ExportRoutes(Controller):
     path = "/forums/{slug:str}"
     tags = ("exports",)
 
-    @get("/agenda.ics", name="agenda_ics")
+    @get("/agenda.ics", name="agenda_ics", media_type="text/calendar", responses=FEED_RESPONSES)
     async def agenda_ics(
         self,
         request: Request,
@@ -41,12 +44,23 @@ class ExportRoutes(Controller):
         )
         return services.respond(rendered, request.headers)
 
-    @get("/schedule.xml", name="schedule_xml")
+    @get(
+        "/schedule.xml", name="schedule_xml", media_type="application/xml", responses=FEED_RESPONSES
+    )
     async def schedule_xml(self, request: Request, slug: FromPath[str]) -> Response[bytes]:
         forum = await get_public_forum(slug)
         return services.respond(await services.schedule_file(forum, "xml"), request.headers)
 
-    @get("/schedule.json", name="schedule_json")
+    @get(
+        "/schedule.json",
+        name="schedule_json",
+        responses={
+            200: ResponseSpec(
+                ScheduleFile, description="C3VOC schedule JSON.", generate_examples=False
+            ),
+            **FEED_RESPONSES,
+        },
+    )
     async def schedule_json(self, request: Request, slug: FromPath[str]) -> Response[bytes]:
         forum = await get_public_forum(slug)
         return services.respond(await services.schedule_file(forum, "json"), request.headers)

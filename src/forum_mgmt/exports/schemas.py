@@ -120,3 +120,49 @@ class ForumTransfer(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     sessions: list[SessionFile] = []
     categories: list[CategoryFile] = []
     questions: list[QuestionFile] = []
+
+
+# The C3VOC schedule JSON of /forums/{slug}/schedule.json (exports/services/schedule.py
+# writes it as bytes; these Structs only describe it for the OpenAPI document). The
+# events are left open: the C3VOC schema at its `$schema` address is their reference.
+
+
+class ScheduleGenerator(msgspec.Struct):
+    name: str
+    version: str
+
+
+class ScheduleDay(msgspec.Struct):
+    index: int
+    date: str
+    day_start: str
+    day_end: str
+    rooms: dict[str, list[dict[str, object]]]  # room name -> its events in order
+
+
+class ScheduleConference(msgspec.Struct, rename={"days_count": "daysCount"}):
+    acronym: str
+    title: str
+    start: str
+    end: str
+    days_count: int
+    timeslot_duration: str
+    time_zone_name: str
+    url: str
+    tracks: list[dict[str, str]]
+    rooms: list[dict[str, object]]
+    days: list[ScheduleDay]
+
+
+class ScheduleBody(msgspec.Struct):
+    version: str
+    base_url: str
+    conference: ScheduleConference
+
+
+class ScheduleFile(msgspec.Struct, rename={"schema": "$schema"}):
+    """A forum's published agenda as C3VOC schedule JSON."""
+
+    schema: str
+    generator: ScheduleGenerator
+    schedule: ScheduleBody

@@ -10,9 +10,11 @@ from forum_mgmt.core.time import local
 from forum_mgmt.forums.tables import Forum
 
 Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Short = Annotated[str, msgspec.Meta(max_length=300)]
-Long = Annotated[str, msgspec.Meta(max_length=20_000)]
+# PostgreSQL text cannot hold NUL: refused when parsed (a 400 naming the field), not a 500.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+Short = Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)]
+Long = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
 
 
 class ForumIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.openapi import FEED_RESPONSES
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.exports import services as export_services
 from forum_mgmt.registration import forms, services
@@ -71,7 +72,12 @@ class TicketPages(Controller):
             back = f"/tickets/{token}?saved=sessions#my-sessions"
         return Redirect(back, status_code=303)
 
-    @get("/agenda.ics", name="ticket-calendar")
+    @get(
+        "/agenda.ics",
+        name="ticket-calendar",
+        media_type="text/calendar",
+        responses=FEED_RESPONSES,
+    )
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """The attendee's booked and starred sessions, subscribable."""
         forum, registration = await services.by_token(token)
