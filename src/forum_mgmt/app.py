@@ -22,7 +22,7 @@ from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
 from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
-from forum_mgmt.core import db, health, i18n, logs, stores
+from forum_mgmt.core import db, health, i18n, logs, stores, text
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.headers import security_headers
 from forum_mgmt.core.i18n import _
@@ -126,10 +126,36 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
             for e in exc.extra
             if isinstance(e, dict)
         }
+        refused = _refused_text(fields)
+        if refused:
+            # Text the input rules refuse (core/text.py): a 422 naming the field.
+            status, fields = 422, dict([refused])
+            message = f"{refused[0]}: {refused[1]}"
         if fields:
             extra["fields"] = fields
     # Litestar's headers stay: a 405's `Allow` lists the methods the address takes.
     return _error(request, status, _HTTP_CODES.get(status, "error"), message, exc.headers, **extra)
+
+
+def _refused_text(fields: dict[str, str]) -> tuple[str, str] | None:
+    """(field path, reason) when Litestar's error is a TextError, whose message names the
+    field inside the Struct Litestar names ("data" for the body itself)."""
+    for key, message in fields.items():
+        found = text.split(message)
+        if found:
+            where = "" if key in ("data", "body") else key
+            return (f"{where}.{found[0]}" if where else found[0]), found[1]
+    return None
+
+
+def on_recursion(request: Request, exc: RecursionError) -> Response:
+    # msgspec gives up on JSON nested deeper than the interpreter's recursion limit (~1,000
+    # levels, a 2 kB body): the client's fault, answered as such; any other is our bug.
+    if "deserializing" not in str(exc):
+        return on_unexpected(request, exc)
+    i18n.activate(choose_language(request.scope))
+    message = _("The JSON is nested too deeply.")
+    return _error(request, 400, "bad_request", message)
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
@@ -251,6 +277,7 @@ def create_app() -> Litestar:
         exception_handlers={
             DomainError: on_domain_error,
             HTTPException: on_http_error,
+            RecursionError: on_recursion,
             Exception: on_unexpected,
         },
         openapi_config=OpenAPIConfig(title="forum_mgmt", version="0.1.0", path="/schema"),

@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 
+from forum_mgmt.core.text import Input
+
 Text100 = Annotated[str, msgspec.Meta(max_length=200)]
 
 
@@ -13,7 +15,7 @@ class LoginIn(msgspec.Struct):
     next: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
-class TokenIn(msgspec.Struct):
+class TokenIn(Input):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "token"
 
 

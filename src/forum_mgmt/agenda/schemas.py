@@ -8,6 +8,7 @@ from msgspec import UNSET, UnsetType
 
 from forum_mgmt.agenda.tables import Room, SessionKind, Speaker, SpeakerRole, Track
 from forum_mgmt.core.ids import Id
+from forum_mgmt.core.text import Input
 from forum_mgmt.core.time import local
 from forum_mgmt.forums.schemas import Long, Name, Short
 
@@ -20,19 +21,19 @@ Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 PhotoUrl = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(https?://\S+|/\S*)?$")]
 
 
-class RoomIn(msgspec.Struct, forbid_unknown_fields=True):
+class RoomIn(Input, forbid_unknown_fields=True):
     name: Name
     name_local: Short = ""
     capacity: Count = 0
 
 
-class TrackIn(msgspec.Struct, forbid_unknown_fields=True):
+class TrackIn(Input, forbid_unknown_fields=True):
     name: Name
     name_local: Short = ""
     color: Color = "#1f6feb"
 
 
-class SpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
+class SpeakerIn(Input, forbid_unknown_fields=True):
     name: Name
     name_local: Short = ""
     title: Short = ""
@@ -50,7 +51,7 @@ class SessionSpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
     role: SpeakerRole = SpeakerRole.SPEAKER
 
 
-class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
+class SessionIn(Input, forbid_unknown_fields=True):
     title: Name
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -62,24 +63,24 @@ class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
     room_id: Id | None = None
     track_id: Id | None = None
     capacity: Count | None = None
-    speaker_ids: list[Id] = []
-    speakers: list[SessionSpeakerIn] = []  # with roles; wins over speaker_ids
+    speaker_ids: list[Id] = msgspec.field(default_factory=list)
+    speakers: list[SessionSpeakerIn] = msgspec.field(default_factory=list)  # wins over ids
     allow_conflicts: bool = False
 
 
-class RoomPatch(msgspec.Struct, forbid_unknown_fields=True):
+class RoomPatch(Input, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     name_local: Short | UnsetType = UNSET
     capacity: Count | UnsetType = UNSET
 
 
-class TrackPatch(msgspec.Struct, forbid_unknown_fields=True):
+class TrackPatch(Input, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     name_local: Short | UnsetType = UNSET
     color: Color | UnsetType = UNSET
 
 
-class SpeakerPatch(msgspec.Struct, forbid_unknown_fields=True):
+class SpeakerPatch(Input, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     name_local: Short | UnsetType = UNSET
     title: Short | UnsetType = UNSET
@@ -91,7 +92,7 @@ class SpeakerPatch(msgspec.Struct, forbid_unknown_fields=True):
     photo_url: PhotoUrl | UnsetType = UNSET
 
 
-class SessionPatch(msgspec.Struct, forbid_unknown_fields=True):
+class SessionPatch(Input, forbid_unknown_fields=True):
     """Fields left out stay as they are; `null` clears room, track or capacity."""
 
     title: Name | UnsetType = UNSET

@@ -14,6 +14,7 @@ import msgspec
 
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
+from forum_mgmt.core.text import split as split_text_error
 
 T = TypeVar("T", bound=msgspec.Struct)
 _PATH = re.compile(r"at `\$\.([A-Za-z_]+)")
@@ -48,6 +49,9 @@ def parse(
 def field_error(err: msgspec.ValidationError) -> dict[str, str]:
     """msgspec's message (e.g. "Expected `int`, got `str` - at `$.capacity`") by field."""
     text = str(err)
+    refused = split_text_error(text)
+    if refused:
+        return dict([refused])
     match = _PATH.search(text)
     name = match.group(1) if match else "form"
     if "required" in text.lower():

@@ -25,6 +25,7 @@ import msgspec
 
 from forum_mgmt.agenda.schemas import Count, Language, RoomIn, SpeakerIn, TrackIn
 from forum_mgmt.agenda.tables import SessionKind, SpeakerRole
+from forum_mgmt.core.text import Input
 from forum_mgmt.forums.schemas import ForumIn, Long, Name, Short, Slug
 from forum_mgmt.forums.tables import ForumStatus
 from forum_mgmt.registration.tables import QuestionKind
@@ -38,7 +39,7 @@ CategoryName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 CategoryNameLocal = Annotated[str, msgspec.Meta(max_length=120)]
 
 
-class OrganisationFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class OrganisationFile(Input, forbid_unknown_fields=True, kw_only=True):
     slug: Slug
     name: Name
     name_local: Short = ""
@@ -63,12 +64,12 @@ class SpeakerFile(SpeakerIn, kw_only=True):
     uid: uuid.UUID | None = None
 
 
-class SessionSpeakerFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SessionSpeakerFile(Input, forbid_unknown_fields=True, kw_only=True):
     speaker: Key
     role: SpeakerRole = SpeakerRole.SPEAKER
 
 
-class SessionFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class SessionFile(Input, forbid_unknown_fields=True, kw_only=True):
     uid: uuid.UUID | None = None
     title: Name
     title_local: Short = ""
@@ -81,12 +82,12 @@ class SessionFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     room: Key | None = None
     track: Key | None = None
     capacity: Count | None = None
-    speakers: list[SessionSpeakerFile] = []
+    speakers: list[SessionSpeakerFile] = msgspec.field(default_factory=list)
     sequence: Annotated[int, msgspec.Meta(ge=0)] = 0
     cancelled_at: dt.datetime | None = None
 
 
-class CategoryFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class CategoryFile(Input, forbid_unknown_fields=True, kw_only=True):
     """A kind of participant; `code` is unique within the file, `quota` 0 shares the seats."""
 
     code: Code
@@ -98,13 +99,13 @@ class CategoryFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     position: Position = 0
 
 
-class QuestionFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+class QuestionFile(Input, forbid_unknown_fields=True, kw_only=True):
     """An extra question of the registration form; `choices` for a choice question."""
 
     label: Short
     label_local: Short = ""
     kind: QuestionKind = QuestionKind.TEXT
-    choices: list[Long] = []
+    choices: list[Short] = msgspec.field(default_factory=list)  # one per line in the table
     required: bool = False
     position: Position = 0
 

@@ -6,18 +6,18 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from forum_mgmt.core.text import LINE, LONG, Input
 from forum_mgmt.core.time import local
 from forum_mgmt.forums.tables import Forum
 
 Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-# PostgreSQL text cannot hold NUL: refused when parsed (a 400 naming the field), not a 500.
-NO_NUL = r"^[^\x00]*$"
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
-Short = Annotated[str, msgspec.Meta(max_length=300, pattern=NO_NUL)]
-Long = Annotated[str, msgspec.Meta(max_length=20_000, pattern=NO_NUL)]
+# Text fields: `core/text.py` cleans them (NFC, no controls); LINE ones stay on one line.
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200), LINE]
+Short = Annotated[str, msgspec.Meta(max_length=300), LINE]
+Long = Annotated[str, msgspec.Meta(max_length=20_000), LONG]
 
 
-class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
+class ForumIn(Input, forbid_unknown_fields=True):
     slug: Slug
     name: Name
     starts_on: dt.date
@@ -48,7 +48,7 @@ class ForumCreate(ForumIn, forbid_unknown_fields=True):
         return ForumIn(**fields)
 
 
-class ForumPatch(msgspec.Struct, forbid_unknown_fields=True):
+class ForumPatch(Input, forbid_unknown_fields=True):
     """Fields left out stay as they are. The slug cannot change: links are out there."""
 
     name: Name | UnsetType = UNSET

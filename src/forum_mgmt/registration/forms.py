@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import msgspec
 from litestar.datastructures import FormMultiDict
 
+from forum_mgmt.core.forms import InvalidForm, field_error
+from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.registration.schemas import DetailsIn, RegistrationIn
 
@@ -20,6 +24,7 @@ TEXT = (
     "accessibility",
 )
 CHECKED = ("on", "true", "1", "yes")
+T = TypeVar("T", bound=msgspec.Struct)
 
 
 def _session_ids(form: FormMultiDict) -> list[int]:
@@ -38,14 +43,21 @@ def registration_in(form: FormMultiDict) -> RegistrationIn:
     data["public_listing"] = form.get("public_listing") in CHECKED
     data["session_ids"] = _session_ids(form)
     data["answers"] = _answers(form)
-    return msgspec.convert(data, RegistrationIn)
+    return _convert(data, RegistrationIn)
 
 
 def details_in(form: FormMultiDict) -> DetailsIn:
     data: dict = {k: form.get(k) or "" for k in TEXT if k in DetailsIn.__struct_fields__}
     data["public_listing"] = form.get("public_listing") in CHECKED
     data["answers"] = _answers(form)
-    return msgspec.convert(data, DetailsIn)
+    return _convert(data, DetailsIn)
+
+
+def _convert(data: dict, struct: type[T]) -> T:
+    try:
+        return msgspec.convert(data, struct)
+    except msgspec.ValidationError as err:  # text the input rules refuse (core/text.py)
+        raise InvalidForm(_("Some fields need attention."), fields=field_error(err)) from None
 
 
 def typed(form: FormMultiDict) -> dict:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
 from forum_mgmt.core.ids import Id
+from forum_mgmt.core.text import LONG, Input
 
 # Lengths and formats are checked by the services (all fields at once, each error next
-# to its field); the Structs fix the shape and refuse what is not even the right type.
+# to its field); the Structs fix the shape, refuse what is not even the right type, and
+# clean the text (core/text.py: NFC, no controls, names on one line).
 
 
-class DetailsIn(msgspec.Struct, forbid_unknown_fields=True):
+class DetailsIn(Input, forbid_unknown_fields=True):
     """What an attendee may change on the ticket page (the email is the identity)."""
 
     name: str
@@ -23,7 +26,7 @@ class DetailsIn(msgspec.Struct, forbid_unknown_fields=True):
     dietary: str = ""
     accessibility: str = ""
     public_listing: bool = False
-    answers: dict[str, str] = msgspec.field(default_factory=dict)
+    answers: dict[str, Annotated[str, LONG]] = msgspec.field(default_factory=dict)
 
 
 class RegistrationIn(DetailsIn, kw_only=True, forbid_unknown_fields=True):

@@ -42,7 +42,8 @@ def calendar(forum: Forum, views: list[SessionView], *, name: str, refresh: bool
         prodid=PRODID,
         method="PUBLISH",
         calscale="GREGORIAN",
-        name=name,
+        # icalendar writes X-WR-CALNAME unescaped: a line break in it would end the line.
+        name=" ".join(name.split()),
         description=both(forum.theme, forum.theme_local) or None,
         uid=f"{ids.guid('forum', forum.id)}@{ids.host()}",
         url=ids.public_url(f"/forums/{forum.slug}/agenda"),

@@ -207,10 +207,15 @@ def schedule_json(forum: Forum, agenda: Agenda) -> bytes:
 # frab / C3VOC schedule XML ------------------------------------------------------------
 
 
+# What XML 1.0 cannot carry at all; ElementTree would write it and leave the file
+# ill-formed. Input refuses these (core/text.py); this keeps rows stored before that safe.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    element = ET.SubElement(parent, tag, {k: _NOT_XML.sub("", v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = _NOT_XML.sub("", text)
     return element
 
 

@@ -6,6 +6,7 @@ import time
 from functools import cache
 
 from forum_mgmt.agenda.tables import AgendaSession, SessionKind
+from forum_mgmt.core import text
 from forum_mgmt.core import time as time_
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError, NotFound
@@ -141,11 +142,14 @@ async def add_question(
     required: bool = False,
 ) -> Question:
     """A new extra question at the end of the form."""
-    fields = {}
-    if not label.strip() or len(label) > 300:
-        fields["label"] = _("Between 1 and 300 characters.")
+    fields: dict[str, str] = {}
+    label = text.check(fields, "label", label)
+    label_local = text.check(fields, "label_local", label_local)
+    choices = text.check(fields, "choices", choices, long=True)
+    if not label or len(label) > 300:
+        fields.setdefault("label", _("Between 1 and 300 characters."))
     if len(label_local) > 300:
-        fields["label_local"] = _("At most 300 characters.")
+        fields.setdefault("label_local", _("At most 300 characters."))
     options = [c.strip() for c in choices.splitlines() if c.strip()]
     if kind not in KINDS:
         fields["kind"] = unknown_kind()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
+from forum_mgmt.core import text
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.registration.questions import kind_of
@@ -29,9 +29,9 @@ class InvalidRegistration(DomainError):
     status_code, code = 422, "invalid_registration"
 
 
-def has_control(text: str, *, newlines: bool = False) -> bool:
-    allowed = {"\n", "\r", "\t"} if newlines else set()
-    return any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in text)
+def has_control(value: str, *, newlines: bool = False) -> bool:
+    """What core/text.py refuses: controls, bidi overrides (emoji joiners are fine)."""
+    return text.problem(text.normal(value, long=newlines), long=newlines) is not None
 
 
 def check_text(fields: dict[str, str], name: str, value: str) -> str:

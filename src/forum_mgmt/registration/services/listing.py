@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from piccolo.columns.combination import Combinable
 
+from forum_mgmt.core import text as input_text
 from forum_mgmt.core import time
 from forum_mgmt.core.db import is_postgres, transaction
 from forum_mgmt.core.errors import NotFound
@@ -207,11 +208,13 @@ def _cell(value) -> str:
 
 async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str) -> int:
     """Queue one message to every registration the filters select; returns how many."""
-    fields = {}
-    if not subject.strip() or len(subject) > 200 or checks.has_control(subject):
-        fields["subject"] = _("Between 1 and 200 characters, on one line.")
-    if not body.strip() or len(body) > 10_000:
-        fields["body"] = _("Between 1 and 10,000 characters.")
+    fields: dict[str, str] = {}
+    subject = input_text.check(fields, "subject", subject)
+    body = input_text.check(fields, "body", body, long=True)
+    if not subject or len(subject) > 200:
+        fields.setdefault("subject", _("Between 1 and 200 characters, on one line."))
+    if not body or len(body) > 10_000:
+        fields.setdefault("body", _("Between 1 and 10,000 characters."))
     checks.raise_if(fields)
     sent = 0
     async with transaction():
