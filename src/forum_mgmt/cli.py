@@ -1,4 +1,5 @@
-"""The forum-mgmt command: serve, migrate, demo, user, token, badges, export, import."""
+"""The forum-mgmt command: serve, migrate, demo, user, token, badges, export, import, mail,
+privacy."""
 
 from __future__ import annotations
 
@@ -208,6 +209,19 @@ def _mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def _privacy(args: argparse.Namespace) -> int:
+    """Anonymise what is past its forum's retention period; a second run changes nothing."""
+    from forum_mgmt.privacy import services as privacy
+
+    done = asyncio.run(privacy.apply_retention())
+    for forum, count in done:
+        days = forum.retention_days
+        print(f"{forum.slug}: anonymised {count} registration(s), {days} days after its last day")
+    if not done:
+        print("Nothing to anonymise: no forum is past its retention period.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -276,6 +290,10 @@ def parser() -> argparse.ArgumentParser:
     )
     mail = sub.add_parser("mail", help="the outbox").add_subparsers(dest="action", required=True)
     mail.add_parser("send", help="deliver queued mail that is due (retries included)")
+    privacy = sub.add_parser("privacy", help="personal data").add_subparsers(
+        dest="action", required=True
+    )
+    privacy.add_parser("apply", help="anonymise what is past its forum's retention period")
     return p
 
 
@@ -297,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args)
     if args.command == "mail":
         return _mail(args)
+    if args.command == "privacy":
+        return _privacy(args)
     return _serve(args)
 
 

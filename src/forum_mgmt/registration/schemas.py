@@ -22,7 +22,6 @@ class DetailsIn(msgspec.Struct, forbid_unknown_fields=True):
     country: str = ""
     dietary: str = ""
     accessibility: str = ""
-    public_listing: bool = False
     answers: dict[str, str] = msgspec.field(default_factory=dict)
 
 
@@ -60,7 +59,6 @@ class RegistrationOut(msgspec.Struct):
     category: str
     session_ids: list[int]
     consent: bool
-    public_listing: bool
     dietary: str
     accessibility: str
     answers: dict[str, str]
