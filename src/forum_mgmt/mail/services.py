@@ -24,10 +24,12 @@ from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 from icalendar import Calendar, Event
+from piccolo.columns import Column
 
 from forum_mgmt.core import db, i18n, templating, time
 from forum_mgmt.core.settings import ROOT, get_settings
@@ -90,7 +92,7 @@ def outbox_row(
 
 
 # What an ephemeral row keeps once it is sent or given up: when, which template, how it went.
-BLANK = {Outbox.to: "", Outbox.context: "{}", Outbox.last_error: ""}
+BLANK: dict[Column | str, Any] = {Outbox.to: "", Outbox.context: "{}", Outbox.last_error: ""}
 
 
 async def forget(forum_id: int, addresses: list[str]) -> int:
