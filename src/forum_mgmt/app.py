@@ -41,6 +41,9 @@ from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
 from forum_mgmt.mail import services as mail
+from forum_mgmt.privacy import services as privacy
+from forum_mgmt.privacy.routes import ErasureAPI, ErasurePages
+from forum_mgmt.privacy.workspace import PrivacyWorkspace
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.routes import (
     RegisterPages,
@@ -213,6 +216,7 @@ def create_app() -> Litestar:
             RegisterPages,
             TicketPages,
             TicketFiles,
+            ErasurePages,
             LoginPages,
             ExportRoutes,
             DeviceLink,
@@ -229,6 +233,7 @@ def create_app() -> Litestar:
                     AgendaAPI,
                     RegistrationAPI,
                     TicketAPI,
+                    ErasureAPI,
                     ForumAdminAPI,
                     AgendaAdminAPI,
                     RegistrationAdminAPI,
@@ -253,6 +258,7 @@ def create_app() -> Litestar:
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,
+                    PrivacyWorkspace,
                 ],
                 include_in_schema=False,
             ),
@@ -282,6 +288,6 @@ def create_app() -> Litestar:
         },
         openapi_config=OpenAPIConfig(title="forum_mgmt", version="0.1.0", path="/schema"),
         plugins=[ErrorResponses(prefix="/api/", public_role=PUBLIC)],
-        on_startup=[db.open_pool, mail.start_worker],
-        on_shutdown=[mail.stop_worker, db.close_pool],
+        on_startup=[db.open_pool, mail.start_worker, privacy.start_worker],
+        on_shutdown=[privacy.stop_worker, mail.stop_worker, db.close_pool],
     )

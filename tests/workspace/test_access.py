@@ -189,6 +189,10 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
         ORG,
         Call(F + "/registration-settings/questions/{question}/remove", last=True, elsewhere=303),
     ),
+    # without the slug typed to confirm: 422, nothing anonymised or deleted
+    ("GET", M + "/privacy"): line(ORG, F + "/privacy"),
+    ("POST", M + "/privacy/anonymise"): line(ORG, F + "/privacy/anonymise"),
+    ("POST", M + "/privacy/delete"): line(ORG, F + "/privacy/delete"),
     ("GET", "/manage/tokens"): line(Access.SIGNED_IN, "/manage/tokens"),
     ("POST", "/manage/tokens"): line(Access.SIGNED_IN, Call("/manage/tokens", {"name": "New"})),
     ("POST", "/manage/tokens/{token_id:int}/revoke"): line(
@@ -254,6 +258,9 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ),
     ("POST", "/api/tickets/{token:str}/cancel"): line(
         Access.PUBLIC, Call("/api/tickets/{ticket_token}/cancel", last=True)
+    ),
+    ("POST", "/api/tickets/{token:str}/erase"): line(
+        Access.PUBLIC, Call("/api/tickets/{ticket_token}/erase", last=True)
     ),
     ("GET", API + "/checkin-key"): line(STAFF, AF + "/checkin-key"),
     ("GET", API + "/checkin-data"): line(STAFF, AF + "/checkin-data"),

@@ -15,6 +15,8 @@ Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_le
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200), LINE]
 Short = Annotated[str, msgspec.Meta(max_length=300), LINE]
 Long = Annotated[str, msgspec.Meta(max_length=20_000), LONG]
+# Days after the last day before personal data is anonymised (privacy/services.py).
+RetentionDays = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 
 
 class ForumIn(Input, forbid_unknown_fields=True):
@@ -35,6 +37,7 @@ class ForumIn(Input, forbid_unknown_fields=True):
     approval: bool = False
     registration_opens_at: dt.datetime | None = None
     registration_closes_at: dt.datetime | None = None
+    retention_days: RetentionDays = 90
 
 
 class ForumCreate(ForumIn, forbid_unknown_fields=True):
@@ -67,6 +70,7 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     approval: bool | UnsetType = UNSET
     registration_opens_at: dt.datetime | UnsetType | None = UNSET
     registration_closes_at: dt.datetime | UnsetType | None = UNSET
+    retention_days: RetentionDays | UnsetType = UNSET
 
 
 class ForumOut(msgspec.Struct):
@@ -87,6 +91,7 @@ class ForumOut(msgspec.Struct):
     approval: bool
     registration_opens_at: dt.datetime | None
     registration_closes_at: dt.datetime | None
+    retention_days: int
 
     @classmethod
     def of(cls, forum: Forum) -> ForumOut:
@@ -111,4 +116,5 @@ class ForumOut(msgspec.Struct):
             approval=forum.approval,
             registration_opens_at=shown(forum.registration_opens_at),
             registration_closes_at=shown(forum.registration_closes_at),
+            retention_days=forum.retention_days,
         )

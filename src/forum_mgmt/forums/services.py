@@ -104,6 +104,7 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         approval=data.approval,
         registration_opens_at=data.registration_opens_at,
         registration_closes_at=data.registration_closes_at,
+        retention_days=data.retention_days,
         created_at=now,
         updated_at=now,
     )

@@ -48,6 +48,9 @@ class Forum(Table):
     registration_opens_at = Timestamptz(null=True, default=None)
     registration_closes_at = Timestamptz(null=True, default=None)
     published_at = Timestamptz(null=True, default=None)
+    retention_days = Integer(
+        default=90, help_text="Days after the last day before personal data is anonymised"
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

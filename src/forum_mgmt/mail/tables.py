@@ -1,6 +1,6 @@
 import enum
 
-from piccolo.columns import JSON, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
@@ -32,3 +32,8 @@ class Outbox(Table):
     last_error = Text(default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+    ephemeral = Boolean(
+        default=False,
+        help_text="Its address and body are blanked once it is sent (or given up): the last "
+        "mail to a person who erased their data",
+    )

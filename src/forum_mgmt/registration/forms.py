@@ -40,7 +40,6 @@ def registration_in(form: FormMultiDict) -> RegistrationIn:
     data: dict = {k: form.get(k) or "" for k in TEXT}
     data["category"] = data["category"] or "attendee"
     data["consent"] = form.get("consent") in CHECKED
-    data["public_listing"] = form.get("public_listing") in CHECKED
     data["session_ids"] = _session_ids(form)
     data["answers"] = _answers(form)
     return _convert(data, RegistrationIn)
@@ -48,7 +47,6 @@ def registration_in(form: FormMultiDict) -> RegistrationIn:
 
 def details_in(form: FormMultiDict) -> DetailsIn:
     data: dict = {k: form.get(k) or "" for k in TEXT if k in DetailsIn.__struct_fields__}
-    data["public_listing"] = form.get("public_listing") in CHECKED
     data["answers"] = _answers(form)
     return _convert(data, DetailsIn)
 
@@ -64,7 +62,6 @@ def typed(form: FormMultiDict) -> dict:
     """What the person typed, to show again beside the errors."""
     values: dict = {k: form.get(k) or "" for k in TEXT}
     values["consent"] = form.get("consent") in CHECKED
-    values["public_listing"] = form.get("public_listing") in CHECKED
     values["session_ids"] = _session_ids(form)
     values["answers"] = _answers(form)
     return values

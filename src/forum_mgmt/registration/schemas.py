@@ -25,7 +25,6 @@ class DetailsIn(Input, forbid_unknown_fields=True):
     country: str = ""
     dietary: str = ""
     accessibility: str = ""
-    public_listing: bool = False
     answers: dict[str, Annotated[str, LONG]] = msgspec.field(default_factory=dict)
 
 
@@ -63,7 +62,6 @@ class RegistrationOut(msgspec.Struct):
     category: str
     session_ids: list[int]
     consent: bool
-    public_listing: bool
     dietary: str
     accessibility: str
     answers: dict[str, str]

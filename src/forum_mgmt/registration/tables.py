@@ -65,7 +65,6 @@ class Registration(Table):
     dietary = Varchar(length=500, default="")
     accessibility = Varchar(length=500, default="")
     consent = Boolean(default=False)
-    public_listing = Boolean(default=False)
     answers = JSON(default="{}", help_text="Question id -> answer")
     wanted_sessions = JSON(default="[]", help_text="Workshops to book once confirmed")
     status = Varchar(length=16, default=Status.PENDING, choices=Status, index=True)
@@ -74,6 +73,9 @@ class Registration(Table):
     language = Varchar(length=8, default="en")
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    anonymised_at = Timestamptz(
+        null=True, default=None, help_text="Personal values removed (privacy/services.py)"
+    )
 
 
 class Booking(Table):

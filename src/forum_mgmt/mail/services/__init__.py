@@ -10,6 +10,7 @@ the deliveries of this process.
 """
 
 from forum_mgmt.mail.services.delivery import deliver, outbox_folder
+from forum_mgmt.mail.services.forgetting import forget, forget_forum
 from forum_mgmt.mail.services.outbox import (
     BATCH,
     MAX_ATTEMPTS,
@@ -44,6 +45,8 @@ __all__ = [
     "compose",
     "deliver",
     "enqueue",
+    "forget",
+    "forget_forum",
     "ics",
     "inline_images",
     "kick",

@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import Any
+
+from piccolo.columns import Column
 
 from forum_mgmt.core import db, time
 from forum_mgmt.mail.services.delivery import deliver
@@ -22,21 +25,41 @@ BATCH = 100
 STALE = dt.timedelta(minutes=10)  # a claim older than this was lost with its process
 
 
+# What an ephemeral row keeps once it is sent or given up: when, which template, how it went.
+BLANK: dict[Column | str, Any] = {Outbox.to: "", Outbox.context: "{}", Outbox.last_error: ""}
+
+
 async def enqueue(
-    to: str, template: str, *, language: str, context: dict, forum_id: int | None
+    to: str,
+    template: str,
+    *,
+    language: str,
+    context: dict,
+    forum_id: int | None,
+    ephemeral: bool = False,
 ) -> Outbox:
     """Queue one message; call it inside the transaction of the change it reports.
 
     `forum_id` names the forum (tenant) the message is about: that forum's mail log shows
     it, no other's. It is required so that no caller forgets it; None for mail about no forum.
+    `ephemeral`: its address and body are blanked as soon as it is sent or given up (the last
+    mail to a person whose data is erased).
     """
-    row = outbox_row(to, template, language=language, context=context, forum_id=forum_id)
+    row = outbox_row(
+        to, template, language=language, context=context, forum_id=forum_id, ephemeral=ephemeral
+    )
     await db.insert(row)
     return row
 
 
 def outbox_row(
-    to: str, template: str, *, language: str, context: dict, forum_id: int | None
+    to: str,
+    template: str,
+    *,
+    language: str,
+    context: dict,
+    forum_id: int | None,
+    ephemeral: bool = False,
 ) -> Outbox:
     """The outbox row `enqueue` saves, for a caller that saves it with rows of its own."""
     now = time.now()
@@ -49,6 +72,7 @@ def outbox_row(
         status=MailStatus.QUEUED,
         next_attempt_at=now,
         created_at=now,
+        ephemeral=ephemeral,
     )
 
 
@@ -79,17 +103,15 @@ async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
             await asyncio.to_thread(deliver, message)
         except Exception as err:  # any failure: keep the row, try again later
             attempts = row["attempts"] + 1
-            log.warning(
-                "mail %s to %s failed (attempt %s): %s", row["id"], row["to"], attempts, err
-            )
+            log.warning("mail %s failed (attempt %s): %s", row["id"], attempts, err)
+            given_up = attempts >= MAX_ATTEMPTS
             await Outbox.update(
                 {
-                    Outbox.status: MailStatus.FAILED
-                    if attempts >= MAX_ATTEMPTS
-                    else MailStatus.QUEUED,
+                    Outbox.status: MailStatus.FAILED if given_up else MailStatus.QUEUED,
                     Outbox.attempts: attempts,
                     Outbox.next_attempt_at: time.now() + backoff(attempts),
                     Outbox.last_error: str(err)[:1000],
+                    **(BLANK if given_up and row.get("ephemeral") else {}),
                 }
             ).where(Outbox.id == row["id"])
             continue
@@ -103,6 +125,9 @@ async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
                 Outbox.last_error: "",
             }
         ).where(Outbox.id.is_in(sent))
+    # The last mail to an erased person: nothing of them stays once it is out.
+    if ephemeral := [r["id"] for r in claimed if r.get("ephemeral") and r["id"] in sent]:
+        await Outbox.update(BLANK).where(Outbox.id.is_in(ephemeral))
     return len(sent)
 
 

@@ -35,7 +35,6 @@ def registration_out(forum, row: Row) -> RegistrationOut:
         category=row.category,
         session_ids=row.session_ids,
         consent=r.consent,
-        public_listing=r.public_listing,
         dietary=r.dietary,
         accessibility=r.accessibility,
         answers=loaded(r.answers),

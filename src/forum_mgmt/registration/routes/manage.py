@@ -276,7 +276,6 @@ async def _edit_context(forum, registration_id: int) -> dict:
         "row": row,
         "values": {
             **{k: getattr(r, k) for k in forms.TEXT if hasattr(r, k)},
-            "public_listing": r.public_listing,
             "answers": services.loaded(r.answers),
         },
         "errors": {},

@@ -37,12 +37,12 @@ async def update_details(forum: Forum, registration: Registration, data: Details
     answers = checks.check_answers(fields, await catalogue.questions(forum), data.answers)
     checks.raise_if(fields)
     data = msgspec.structs.replace(data, **clean, country=country)
-    for name in (*checks.LIMITS, "country", "public_listing"):
+    for name in (*checks.LIMITS, "country"):
         setattr(registration, name, getattr(data, name))
     registration.answers = answers
     registration.updated_at = time.now()
     await registration.save(
-        [getattr(Registration, n) for n in (*checks.LIMITS, "country", "public_listing")]
+        [getattr(Registration, n) for n in (*checks.LIMITS, "country")]
         + [Registration.answers, Registration.updated_at]
     )
     return registration

@@ -154,7 +154,6 @@ CSV_FIELDS = [
     "country",
     "dietary",
     "accessibility",
-    "public_listing",
     "session_ids",
     "created_at",
 ]
@@ -184,7 +183,6 @@ async def export_csv(forum: Forum, filters: Filters | None = None) -> bytes:
                 "country": r.country,
                 "dietary": r.dietary,
                 "accessibility": r.accessibility,
-                "public_listing": "yes" if r.public_listing else "no",
                 "session_ids": " ".join(str(s) for s in row.session_ids),
                 "created_at": time.local(r.created_at, forum.timezone).isoformat(),
             }

@@ -134,7 +134,6 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
         dietary=c.data.dietary,
         accessibility=c.data.accessibility,
         consent=True,
-        public_listing=c.data.public_listing,
         answers=c.answers,
         wanted_sessions=c.session_ids,
         token=secrets.token_urlsafe(24),

@@ -130,7 +130,6 @@ async def _ticket_context(forum, registration, *, saved: str) -> dict:
     row = await services.row_of(forum, registration.id)
     values = {
         **{k: getattr(registration, k) for k in forms.TEXT if hasattr(registration, k)},
-        "public_listing": registration.public_listing,
         "answers": services.loaded(registration.answers),
     }
     return {

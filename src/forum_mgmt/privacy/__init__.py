@@ -1,0 +1,1 @@
+"""Personal data: erasure on request, retention, anonymising and deleting forums."""
