@@ -9,7 +9,10 @@ def test_help_lists_every_command_in_the_documented_order(capsys):
     with pytest.raises(SystemExit) as done:
         main(["--help"])
     assert done.value.code == 0
-    assert "{serve,migrate,demo,user,token,badges,export,import,mail,privacy}" in capsys.readouterr().out
+    assert (
+        "{serve,migrate,demo,user,token,badges,export,import,mail,privacy}"
+        in capsys.readouterr().out
+    )
 
 
 def test_a_group_without_its_action_is_refused(capsys):
