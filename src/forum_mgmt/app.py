@@ -20,6 +20,9 @@ from forum_mgmt.accounts.routes import LoginPages, TokenPages
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.routes import AccessLogPages
+from forum_mgmt.checkin import services as checkin
 from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.core import db, i18n
@@ -164,6 +167,7 @@ def create_app() -> Litestar:
     settings = get_settings()
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
+    audit.register_source(checkin.ACTIONS, checkin.access_trail)  # check-ins are their own trail
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=12 * 3600,
@@ -217,6 +221,7 @@ def create_app() -> Litestar:
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,
+                    AccessLogPages,
                 ],
                 include_in_schema=False,
             ),

@@ -13,6 +13,7 @@ Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_le
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Short = Annotated[str, msgspec.Meta(max_length=300)]
 Long = Annotated[str, msgspec.Meta(max_length=20_000)]
+Email = Annotated[str, msgspec.Meta(max_length=254)]
 
 
 class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -33,6 +34,7 @@ class ForumIn(msgspec.Struct, forbid_unknown_fields=True):
     approval: bool = False
     registration_opens_at: dt.datetime | None = None
     registration_closes_at: dt.datetime | None = None
+    contact_email: Email = ""
 
 
 class ForumCreate(ForumIn, forbid_unknown_fields=True):
@@ -65,6 +67,7 @@ class ForumPatch(msgspec.Struct, forbid_unknown_fields=True):
     approval: bool | UnsetType = UNSET
     registration_opens_at: dt.datetime | UnsetType | None = UNSET
     registration_closes_at: dt.datetime | UnsetType | None = UNSET
+    contact_email: Email | UnsetType = UNSET
 
 
 class ForumOut(msgspec.Struct):
@@ -85,6 +88,7 @@ class ForumOut(msgspec.Struct):
     approval: bool
     registration_opens_at: dt.datetime | None
     registration_closes_at: dt.datetime | None
+    contact_email: str
 
     @classmethod
     def of(cls, forum: Forum) -> ForumOut:
@@ -109,4 +113,5 @@ class ForumOut(msgspec.Struct):
             approval=forum.approval,
             registration_opens_at=shown(forum.registration_opens_at),
             registration_closes_at=shown(forum.registration_closes_at),
+            contact_email=forum.contact_email,
         )

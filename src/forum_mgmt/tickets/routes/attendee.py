@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.agenda import services as agenda_services
+from forum_mgmt.checkin import services as checkin_services
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.exports import services as export_services
@@ -71,6 +72,23 @@ class TicketPages(Controller):
             back = f"/tickets/{token}?saved=sessions#my-sessions"
         return Redirect(back, status_code=303)
 
+    @get("/data.json", name="ticket-data")
+    async def data(self, token: FromPath[str]) -> Response:
+        """The attendee's copy of everything held about them (a private link: kept by no
+        cache, and no address of it leaks to another site)."""
+        forum, registration = await services.by_token(token)
+        checkins = await checkin_services.checkins_of(registration)
+        body = await tickets.personal_data(forum, registration, checkins=checkins)
+        return Response(
+            body,
+            media_type="application/json",
+            headers={
+                "Cache-Control": "private, no-store",
+                "Referrer-Policy": "no-referrer",
+                "Content-Disposition": 'attachment; filename="my-data.json"',
+            },
+        )
+
     @get("/agenda.ics", name="ticket-calendar")
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """The attendee's booked and starred sessions, subscribable."""
@@ -88,7 +106,7 @@ class TicketPages(Controller):
         forum, registration = await services.by_token(token)
         form = await request.form()
         try:
-            await services.update_details(forum, registration, forms.details_in(form))
+            await services.update_details(forum, registration, forms.details_in(form), by=None)
         except DomainError as err:
             context = await _ticket_context(forum, registration, saved="")
             context.update(values=forms.typed(form), errors=err.fields, message=err.message)
