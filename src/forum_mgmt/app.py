@@ -22,9 +22,9 @@ from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
 from forum_mgmt.audit import services as audit
 from forum_mgmt.audit.routes import AccessLogPages
-from forum_mgmt.checkin import services as checkin
 from forum_mgmt.checkin.pages import DeviceLink, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
+from forum_mgmt.checkin.services import trail as checkin_trail
 from forum_mgmt.core import db, i18n
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
@@ -50,6 +50,7 @@ from forum_mgmt.registration.routes import (
     TicketAPI,
 )
 from forum_mgmt.tickets import mail as ticket_mail
+from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.routes import (
     CheckinKeyAPI,
     ReissueAPI,
@@ -167,7 +168,9 @@ def create_app() -> Litestar:
     settings = get_settings()
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
-    audit.register_source(checkin.ACTIONS, checkin.access_trail)  # check-ins are their own trail
+    # check-ins are their own trail: the access log and data.json read them from their rows
+    audit.register_source(checkin_trail.ACTIONS, checkin_trail.access_trail)
+    tickets.register_checkins(checkin_trail.checkins_of)
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=12 * 3600,

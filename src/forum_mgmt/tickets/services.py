@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from forum_mgmt.agenda.tables import AgendaSession
@@ -113,10 +114,23 @@ async def _serials(ids: list[int]) -> dict[int, int]:
 # The attendee's copy of their data ----------------------------------------------------
 
 
-async def personal_data(forum: Forum, registration: Registration, *, checkins: list[dict]) -> dict:
+# The person's check-ins are the checkin domain's, to the right of tickets: it installs
+# their reader at start-up (app.py), as mail.register_inline_image does for the QR.
+CheckinsOf = Callable[[Registration], Awaitable[list[dict]]]
+_checkins_of: list[CheckinsOf] = []
+
+
+def register_checkins(source: CheckinsOf) -> None:
+    """Install the reader of a person's check-ins (when, gate, session, undone_at)."""
+    _checkins_of[:] = [source]
+
+
+async def personal_data(forum: Forum, registration: Registration) -> dict:
     """Everything held about this person for this forum, as JSON: the registration, the
-    answers by question, bookings, stars, check-ins (the checkin domain's, passed in) and
-    the messages sent to them."""
+    answers by question, bookings, stars, check-ins and the messages sent to them."""
+    if not _checkins_of:
+        raise RuntimeError("no reader of check-ins installed (tickets.register_checkins)")
+    checkins = await _checkins_of[0](registration)
 
     def at(instant):
         return time.local(instant, forum.timezone).isoformat() if instant else None

@@ -16,7 +16,6 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.agenda import services as agenda_services
-from forum_mgmt.checkin import services as checkin_services
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.exports import services as export_services
@@ -77,8 +76,7 @@ class TicketPages(Controller):
         """The attendee's copy of everything held about them (a private link: kept by no
         cache, and no address of it leaks to another site)."""
         forum, registration = await services.by_token(token)
-        checkins = await checkin_services.checkins_of(registration)
-        body = await tickets.personal_data(forum, registration, checkins=checkins)
+        body = await tickets.personal_data(forum, registration)
         return Response(
             body,
             media_type="application/json",
