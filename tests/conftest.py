@@ -31,6 +31,8 @@ TABLES = [
     "question",
     "category",
     "counter",
+    "access_entry",
+    "privacy_notice",
     "forum_key",
     "agenda_change",
     "session_speaker",

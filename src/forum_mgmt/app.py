@@ -20,8 +20,11 @@ from forum_mgmt.accounts.routes import LoginPages, ThrottlePages, TokenPages
 from forum_mgmt.agenda import services as agenda
 from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.routes import AccessLogPages
 from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
+from forum_mgmt.checkin.services import trail as checkin_trail
 from forum_mgmt.core import db, health, i18n, logs, stores, text
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.headers import security_headers
@@ -53,6 +56,7 @@ from forum_mgmt.registration.routes import (
     TicketAPI,
 )
 from forum_mgmt.tickets import mail as ticket_mail
+from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.routes import (
     CheckinKeyAPI,
     ReissueAPI,
@@ -201,6 +205,9 @@ def create_app() -> Litestar:
     logs.install()  # uvicorn's access log would write ticket links and device codes
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
+    # check-ins are their own trail: the access log and data.json read them from their rows
+    audit.register_source(checkin_trail.ACTIONS, checkin_trail.access_trail)
+    tickets.register_checkins(checkin_trail.checkins_of)
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=12 * 3600,
@@ -259,6 +266,7 @@ def create_app() -> Litestar:
                     CheckinDashboard,
                     RegistrationManagePages,
                     PrivacyWorkspace,
+                    AccessLogPages,
                 ],
                 include_in_schema=False,
             ),

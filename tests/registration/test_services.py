@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 from forum_mgmt.agenda.tables import SessionKind
+from forum_mgmt.audit.services import COMMAND_LINE
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.schemas import ForumPatch
@@ -287,7 +288,7 @@ async def test_the_organizer_may_still_promote_by_hand_after_registration_closes
     await services.register(forum, person(3))
     forum = await _close_registration(forum)
     await services.cancel(forum, first, by="organizer")
-    moved = await services.decide(forum, second.id, "promote", by="organizer")
+    moved = await services.decide(forum, second.id, "promote", by="organizer", actor=COMMAND_LINE)
     assert moved.status == "confirmed"
     assert await statuses(forum) == {
         "person1@example.org": "cancelled",
@@ -300,7 +301,7 @@ async def test_the_organizer_may_still_promote_by_hand_after_registration_closes
     # Capacity still holds: the seat is gone, so the next one cannot be moved up by hand.
     third = await Registration.objects().get(Registration.email == "person3@example.org")
     with pytest.raises(DomainError) as err:
-        await services.decide(forum, third.id, "promote", by="organizer")
+        await services.decide(forum, third.id, "promote", by="organizer", actor=COMMAND_LINE)
     assert err.value.code == "full"
     assert (await statuses(forum))["person3@example.org"] == "waitlisted"
 

@@ -109,6 +109,9 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("GET", M): line(ORG, F),
     ("POST", M): line(ORG, F),
     ("POST", M + "/unpublish"): line(ORG, F + "/unpublish"),
+    ("GET", M + "/privacy-notice"): line(ORG, F + "/privacy-notice"),
+    ("POST", M + "/privacy-notice"): line(ORG, Call(F + "/privacy-notice", {"text": "Notice"})),
+    ("GET", M + "/access-log"): line(ORG, F + "/access-log", F + "/access-log?action=mail.log"),
     ("POST", M + "/publish"): line(ORG, F + "/publish"),
     ("GET", M + "/agenda"): line(ORG, F + "/agenda"),
     ("POST", M + "/agenda/move"): line(

@@ -40,6 +40,7 @@ class ProgressBar:
 
 
 async def _make_badges(args: argparse.Namespace) -> int:
+    from forum_mgmt.audit.services import COMMAND_LINE
     from forum_mgmt.forums import services as forums
     from forum_mgmt.registration.services import Filters
     from forum_mgmt.tickets import printing
@@ -47,7 +48,7 @@ async def _make_badges(args: argparse.Namespace) -> int:
     forum = await forums.get_forum(args.slug)
     filters = Filters(category=args.category or "")
     pdf, count = await printing.badges_pdf(
-        forum, filters, layout=args.layout, progress=ProgressBar("Badges")
+        forum, filters, layout=args.layout, progress=ProgressBar("Badges"), by=COMMAND_LINE
     )
     with open(args.output, "wb") as fp:
         fp.write(pdf)

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.core import time
-from forum_mgmt.forums import services
+from forum_mgmt.forums import notice, services
 from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.forums.schemas import ForumCreate, ForumOut, ForumPatch
 
@@ -34,6 +34,13 @@ class ForumPages(Controller):
                 "live": [v for v in agenda.sessions if v.state],
                 "session_count": len(agenda.sessions),
             },
+        )
+
+    @get("/forums/{slug:str}/privacy", name="forum-privacy")
+    async def privacy(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = await services.get_public_forum(slug, viewer=request.user)
+        return Template(
+            "forums/privacy.html", context={"forum": forum, "notice": await notice.current(forum)}
         )
 
 

@@ -17,6 +17,7 @@ Short = Annotated[str, msgspec.Meta(max_length=300), LINE]
 Long = Annotated[str, msgspec.Meta(max_length=20_000), LONG]
 # Days after the last day before personal data is anonymised (privacy/services.py).
 RetentionDays = Annotated[int, msgspec.Meta(ge=0, le=3650)]
+Email = Annotated[str, msgspec.Meta(max_length=254), LINE]
 
 
 class ForumIn(Input, forbid_unknown_fields=True):
@@ -38,6 +39,7 @@ class ForumIn(Input, forbid_unknown_fields=True):
     registration_opens_at: dt.datetime | None = None
     registration_closes_at: dt.datetime | None = None
     retention_days: RetentionDays = 90
+    contact_email: Email = ""
 
 
 class ForumCreate(ForumIn, forbid_unknown_fields=True):
@@ -71,6 +73,7 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     registration_opens_at: dt.datetime | UnsetType | None = UNSET
     registration_closes_at: dt.datetime | UnsetType | None = UNSET
     retention_days: RetentionDays | UnsetType = UNSET
+    contact_email: Email | UnsetType = UNSET
 
 
 class ForumOut(msgspec.Struct):
@@ -92,6 +95,7 @@ class ForumOut(msgspec.Struct):
     registration_opens_at: dt.datetime | None
     registration_closes_at: dt.datetime | None
     retention_days: int
+    contact_email: str
 
     @classmethod
     def of(cls, forum: Forum) -> ForumOut:
@@ -117,4 +121,5 @@ class ForumOut(msgspec.Struct):
             registration_opens_at=shown(forum.registration_opens_at),
             registration_closes_at=shown(forum.registration_closes_at),
             retention_days=forum.retention_days,
+            contact_email=forum.contact_email,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from time import monotonic
 
 import msgspec
@@ -21,6 +22,9 @@ from forum_mgmt.forums.tables import (
     Organisation,
     Role,
 )
+
+# Enough to catch a typo; the address is the organizers' own, shown in the privacy notice.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class InvalidForum(DomainError):
@@ -72,6 +76,8 @@ def _check(data: ForumIn) -> None:
             fields[name] = _("Give the time with its UTC offset, such as +08:00.")
     if opens and closes and opens.tzinfo and closes.tzinfo and closes <= opens:
         fields["registration_closes_at"] = _("Registration must close after it opens.")
+    if data.contact_email and not EMAIL.fullmatch(data.contact_email):
+        fields["contact_email"] = _("An email address, such as privacy@example.org.")
     if fields:
         raise InvalidForum(_("Some fields need attention."), fields=fields)
 
@@ -105,6 +111,7 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         registration_opens_at=data.registration_opens_at,
         registration_closes_at=data.registration_closes_at,
         retention_days=data.retention_days,
+        contact_email=data.contact_email,
         created_at=now,
         updated_at=now,
     )

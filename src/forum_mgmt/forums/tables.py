@@ -51,6 +51,9 @@ class Forum(Table):
     retention_days = Integer(
         default=90, help_text="Days after the last day before personal data is anonymised"
     )
+    contact_email = Varchar(
+        length=254, default="", help_text="Whom attendees ask about their data (privacy notice)"
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -80,3 +83,16 @@ class ForumRole(Table, tablename="forum_role"):
     forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
     user = ForeignKey(references=BaseUser, on_delete=OnDelete.cascade, null=False, index=True)
     role = Varchar(length=16, default=Role.ORGANIZER, choices=Role)
+
+
+class PrivacyNotice(Table, tablename="privacy_notice"):
+    """One saved version of a forum's privacy notice; the newest is the one shown. Rows are
+    never changed: a registration names the version its person accepted."""
+
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
+    forum = ForeignKey(references=Forum, on_delete=OnDelete.cascade, null=False, index=True)
+    version = Integer(help_text="1, 2, ... per forum (0 is the default text, never stored)")
+    text = Text()
+    text_local = Text(default="")
+    created_at = Timestamptz()
+    created_by = ForeignKey(references=BaseUser, on_delete=OnDelete.set_null, null=True)

@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import parse
-from forum_mgmt.forums import services
+from forum_mgmt.forums import notice, services
 from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.forums.schemas import ForumIn, ForumPatch
 from forum_mgmt.forums.tables import Forum
@@ -94,6 +94,26 @@ class ForumWorkspace(Controller):
             return _settings_page(forum, form, err.fields or {"form": err.message}, 422)
         return Redirect(f"/manage/forums/{slug}?saved=1", status_code=303)
 
+    @get("/forums/{slug:str}/privacy-notice")
+    async def privacy_notice(self, request: Request, slug: FromPath[str]) -> Template:
+        forum = forum_of(request)
+        shown = await notice.current(forum)
+        values = {"text": shown.text, "text_local": shown.text_local}
+        return await _notice_page(forum, values, {})
+
+    @post("/forums/{slug:str}/privacy-notice", status_code=HTTP_200_OK)
+    async def save_privacy_notice(
+        self, request: Request, slug: FromPath[str]
+    ) -> Template | Redirect:
+        forum = forum_of(request)
+        form = await request.form()
+        values = {"text": form.get("text") or "", "text_local": form.get("text_local") or ""}
+        try:
+            await notice.save(forum, **values, by=request.user)
+        except DomainError as err:
+            return await _notice_page(forum, values, err.fields or {"form": err.message}, 422)
+        return Redirect(f"/manage/forums/{slug}/privacy-notice?saved=1", status_code=303)
+
     @post("/forums/{slug:str}/publish")
     async def publish(self, request: Request, slug: FromPath[str]) -> Redirect:
         await services.publish(forum_of(request))
@@ -122,5 +142,20 @@ def _settings_page(forum: Forum, values, errors, status: int = 200) -> Template:
     return Template(
         "manage/forum_settings.html",
         context={"forum": forum, "values": values, "errors": errors, "section": "settings"},
+        status_code=status,
+    )
+
+
+async def _notice_page(forum: Forum, values, errors, status: int = 200) -> Template:
+    return Template(
+        "manage/privacy_notice.html",
+        context={
+            "forum": forum,
+            "values": values,
+            "errors": errors,
+            "current": await notice.current(forum),
+            "versions": await notice.versions(forum),
+            "section": "privacy-notice",
+        },
         status_code=status,
     )

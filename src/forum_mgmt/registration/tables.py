@@ -65,6 +65,10 @@ class Registration(Table):
     dietary = Varchar(length=500, default="")
     accessibility = Varchar(length=500, default="")
     consent = Boolean(default=False)
+    consent_version = Integer(
+        null=True, default=None, help_text="The privacy notice's version accepted; 0: default"
+    )
+    consented_at = Timestamptz(null=True, default=None, help_text="When it was accepted")
     answers = JSON(default="{}", help_text="Question id -> answer")
     wanted_sessions = JSON(default="[]", help_text="Workshops to book once confirmed")
     status = Varchar(length=16, default=Status.PENDING, choices=Status, index=True)

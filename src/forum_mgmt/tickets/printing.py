@@ -11,6 +11,8 @@ import functools
 
 import anyio.to_thread
 
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import time
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.templating import pick
@@ -49,10 +51,15 @@ async def badges_pdf(
     registration_id: int | None = None,
     layout: Layout = "a6",
     progress: Progress | None = None,
+    by: Actor,
 ) -> tuple[bytes, int]:
-    """A badge for each selected confirmed registration, its ticket issued where missing;
-    returns the PDF and how many badges are in it."""
+    """A badge for each selected confirmed registration, its ticket issued where missing
+    (recorded in the trail); returns the PDF and how many badges are in it."""
     rows = await confirmed(forum, filters, registration_id=registration_id)
+    printed = [row.registration.id for row in rows]
+    await audit.record(
+        forum, by, "badges.print", count=len(printed), ids=printed, searched=bool(filters.q.strip())
+    )
     issued = await services.issue_many(forum, [row.registration for row in rows])
     items = [
         _badge(forum, row.registration, row.category, issued[row.registration.id].code)

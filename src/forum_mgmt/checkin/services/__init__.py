@@ -2,5 +2,18 @@
 
 from forum_mgmt.checkin.services.reading import checkin_data, search, stats
 from forum_mgmt.checkin.services.scan import Decision, check_in, sync, undo, window
+from forum_mgmt.checkin.services.trail import ACTIONS, access_trail, checkins_of
 
-__all__ = ["Decision", "check_in", "checkin_data", "search", "stats", "sync", "undo", "window"]
+__all__ = [
+    "ACTIONS",
+    "Decision",
+    "access_trail",
+    "check_in",
+    "checkin_data",
+    "checkins_of",
+    "search",
+    "stats",
+    "sync",
+    "undo",
+    "window",
+]

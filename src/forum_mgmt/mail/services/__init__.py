@@ -28,6 +28,7 @@ from forum_mgmt.mail.services.rendering import (
     inline_images,
     register_inline_image,
     render,
+    subject,
 )
 from forum_mgmt.mail.services.rendering import (
     _inline_images as _inline_images,  # the registry's name that rendering reads (and tests swap)
@@ -58,4 +59,5 @@ __all__ = [
     "send_due",
     "start_worker",
     "stop_worker",
+    "subject",
 ]

@@ -136,6 +136,14 @@ def render(row: dict, *, images: dict[str, bytes | None] | None = None) -> Messa
     return message
 
 
+def subject(row: dict) -> str:
+    """The subject line of an outbox row as its reader gets it (for their copy of their data)."""
+    context = {**_context(row), "inline": {}}
+    with i18n.language(row["language"]):
+        text = _env().get_template(f"mail/{row['template']}.txt")
+        return " ".join("".join(text.blocks["subject"](text.new_context(context))).split())
+
+
 def ics(event: dict) -> bytes:
     """A minimal calendar of the forum's days (the full feeds live in exports)."""
     cal = Calendar()

@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from forum_mgmt.audit.auth import actor
 from forum_mgmt.core import time
 from forum_mgmt.forums import services as forum_services
 from forum_mgmt.forums.guards import PUBLIC, forum_of
@@ -91,7 +92,9 @@ class RegistrationAdminAPI(Controller):
     ) -> list[RegistrationOut]:
         forum = forum_of(request)
         filters = services.Filters(status=status, category=category, q=q)
-        rows = await services.list_registrations(forum, filters, limit=limit, offset=offset)
+        rows, _more = await services.browse(
+            forum, filters, limit=limit, offset=offset, by=actor(request)
+        )
         return [registration_out(forum, row) for row in rows]
 
     @post("/{registration_id:int}/{action:str}", status_code=HTTP_200_OK)
@@ -103,7 +106,9 @@ class RegistrationAdminAPI(Controller):
         action: FromPath[str],
     ) -> RegistrationOut:
         forum = forum_of(request)
-        registration = await services.decide(forum, registration_id, action, by="organizer")
+        registration = await services.decide(
+            forum, registration_id, action, by="organizer", actor=actor(request)
+        )
         return await _one(forum, registration)
 
 

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
+from forum_mgmt.audit.auth import actor
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.guards import forum_of
@@ -67,8 +68,8 @@ class RegistrationManagePages(Controller):
     ) -> Template:
         forum = forum_of(request)
         page = max(page, 1)
-        rows = await services.list_registrations(
-            forum, filters, limit=PAGE + 1, offset=(page - 1) * PAGE
+        rows, more = await services.browse(
+            forum, filters, limit=PAGE, offset=(page - 1) * PAGE, by=actor(request)
         )
         query = _query(filters)
         return Template(
@@ -77,8 +78,8 @@ class RegistrationManagePages(Controller):
                 "forum": forum,
                 "category_label": services.category_name,
                 "section": "registrations",
-                "rows": rows[:PAGE],
-                "more": len(rows) > PAGE,
+                "rows": rows,
+                "more": more,
                 "page": page,
                 "filters": filters,
                 "query": query,
@@ -97,7 +98,9 @@ class RegistrationManagePages(Controller):
         registration_id: FromPath[int],
         action: FromPath[str],
     ) -> Redirect:
-        await services.decide(forum_of(request), registration_id, action, by="organizer")
+        await services.decide(
+            forum_of(request), registration_id, action, by="organizer", actor=actor(request)
+        )
         back = (await request.form()).get("back") or ""
         return Redirect(f"/manage/forums/{slug}/registrations?{_safe(back)}", status_code=303)
 
@@ -115,7 +118,7 @@ class RegistrationManagePages(Controller):
         forum = forum_of(request)
         form = await request.form()
         try:
-            await services.register(forum, forms.registration_in(form), by_organizer=True)
+            await services.register_for(forum, forms.registration_in(form), by=actor(request))
         except DomainError as err:
             context = await _add_context(forum, forms.typed(form), err.fields, err.message)
             return Template(
@@ -132,7 +135,8 @@ class RegistrationManagePages(Controller):
         done: FromQuery[str] = "",
     ) -> Template:
         forum = forum_of(request)
-        context = await _edit_context(forum, registration_id)
+        row = await services.open_registration(forum, registration_id, by=actor(request))
+        context = await _edit_context(forum, row)
         return Template("registration/manage_edit.html", context={**context, "done": done})
 
     @post("/registrations/{registration_id:int}", status_code=HTTP_200_OK)
@@ -143,9 +147,11 @@ class RegistrationManagePages(Controller):
         registration = await services.get_registration(forum, registration_id)
         form = await request.form()
         try:
-            await services.update_details(forum, registration, forms.details_in(form))
+            await services.update_details(
+                forum, registration, forms.details_in(form), by=actor(request)
+            )
         except DomainError as err:
-            context = await _edit_context(forum, registration_id)
+            context = await _edit_context(forum, await services.row_of(forum, registration_id))
             context.update(values=forms.typed(form), errors=err.fields, message=err.message)
             return Template("registration/manage_edit.html", context=context, status_code=422)
         return Redirect(f"/manage/forums/{slug}/registrations?done=saved", status_code=303)
@@ -157,7 +163,7 @@ class RegistrationManagePages(Controller):
         slug: FromPath[str],
         filters: NamedDependency[services.Filters],
     ) -> Response:
-        body = await services.export_csv(forum_of(request), filters)
+        body = await services.export_csv(forum_of(request), filters, by=actor(request))
         return Response(
             body,
             media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
@@ -172,7 +178,7 @@ class RegistrationManagePages(Controller):
             context={
                 "forum": forum,
                 "section": "registrations",
-                "messages": await services.mail_log(forum),
+                "messages": await services.mail_log(forum, by=actor(request)),
                 "outbox_folder": services.outbox_folder(),
             },
         )
@@ -188,7 +194,11 @@ class RegistrationManagePages(Controller):
             form.get("q") or "",
         )
         count = await services.mail_group(
-            forum, filters, subject=form.get("subject") or "", body=form.get("body") or ""
+            forum,
+            filters,
+            subject=form.get("subject") or "",
+            body=form.get("body") or "",
+            by=actor(request),
         )
         return Redirect(f"/manage/forums/{slug}/registrations?done=mailed-{count}", status_code=303)
 
@@ -265,8 +275,7 @@ async def _add_context(forum, values: dict, errors: dict, message: str) -> dict:
     }
 
 
-async def _edit_context(forum, registration_id: int) -> dict:
-    row = await services.row_of(forum, registration_id)
+async def _edit_context(forum, row: services.Row) -> dict:
     r = row.registration
     return {
         "forum": forum,

@@ -23,16 +23,18 @@ from forum_mgmt.registration.services.checks import loaded
 from forum_mgmt.registration.services.listing import (
     Filters,
     Row,
+    browse,
     counts,
     export_csv,
     get_registration,
     list_registrations,
     mail_group,
     mail_log,
+    open_registration,
     row_of,
 )
 from forum_mgmt.registration.services.notify import manage_url, outbox_folder
-from forum_mgmt.registration.services.register import Outcome, check, register
+from forum_mgmt.registration.services.register import Outcome, check, register, register_for
 from forum_mgmt.registration.services.seats import is_open, window
 from forum_mgmt.registration.services.stars import (
     TICKET_COOKIE,
@@ -64,6 +66,7 @@ __all__ = [
     "book_session",
     "booked_ids",
     "bookings_of",
+    "browse",
     "by_token",
     "cancel",
     "category_name",
@@ -83,10 +86,12 @@ __all__ = [
     "mail_log",
     "manage_url",
     "my_session_ids",
+    "open_registration",
     "outbox_folder",
     "promote",
     "questions",
     "register",
+    "register_for",
     "reject",
     "remembered",
     "remove_question",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import NotFound
@@ -29,8 +31,12 @@ async def by_token(token: str) -> tuple[Forum, Registration]:
     return forum, registration
 
 
-async def update_details(forum: Forum, registration: Registration, data: DetailsIn) -> Registration:
-    """Change the person's details; the same rules as at sign-up."""
+async def update_details(
+    forum: Forum, registration: Registration, data: DetailsIn, *, by: Actor | None
+) -> Registration:
+    """Change the person's details; the same rules as at sign-up. `by` an organizer (the
+    edit goes into the trail) or None for the person themself. Consent is never touched:
+    the version accepted and when stay as given at sign-up."""
     fields: dict[str, str] = {}
     clean = {name: checks.check_text(fields, name, getattr(data, name)) for name in checks.LIMITS}
     country = checks.check_country(fields, data.country)
@@ -45,6 +51,8 @@ async def update_details(forum: Forum, registration: Registration, data: Details
         [getattr(Registration, n) for n in (*checks.LIMITS, "country")]
         + [Registration.answers, Registration.updated_at]
     )
+    if by is not None:
+        await audit.record(forum, by, "registration.edit", count=1, ids=[registration.id])
     return registration
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from piccolo.columns.combination import Combinable
 
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import text as input_text
 from forum_mgmt.core import time
 from forum_mgmt.core.db import is_postgres, transaction
@@ -62,6 +64,32 @@ async def row_of(forum: Forum, registration_id: int) -> Row:
     if not regs:
         raise NotFound(_("There is no such registration."))
     return (await _rows(forum, regs))[0]
+
+
+async def open_registration(forum: Forum, registration_id: int, *, by: Actor) -> Row:
+    """One registration of this forum opened by an organizer (recorded in the trail)."""
+    row = await row_of(forum, registration_id)
+    await audit.record(forum, by, "registration.open", count=1, ids=[registration_id])
+    return row
+
+
+async def browse(
+    forum: Forum, filters: Filters, *, limit: int, offset: int, by: Actor
+) -> tuple[list[Row], bool]:
+    """The organizer's list (a page of it, and whether more follow), recorded in the trail:
+    how many people were shown and that it was a search, never what was searched for."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    rows = await list_registrations(forum, filters, limit=limit + 1, offset=offset)
+    rows, more = rows[:limit], len(rows) > limit
+    await audit.record(
+        forum,
+        by,
+        "registrations.list",
+        count=len(rows),
+        ids=[r.registration.id for r in rows],
+        searched=bool(filters.q.strip()),
+    )
+    return rows, more
 
 
 def _where(forum: Forum, filters: Filters) -> Combinable:
@@ -159,8 +187,10 @@ CSV_FIELDS = [
 ]
 
 
-async def export_csv(forum: Forum, filters: Filters | None = None) -> bytes:
-    """UTF-8 with a BOM, so that spreadsheets open Chinese names correctly."""
+async def export_csv(forum: Forum, filters: Filters, *, by: Actor) -> bytes:
+    """UTF-8 with a BOM, so that spreadsheets open Chinese names correctly; recorded in the
+    trail with every registration it holds."""
+    exported: list[int] = []
     buf = io.StringIO()
     writer = csv.writer(buf)
     questions = await catalogue.questions(forum)
@@ -169,6 +199,7 @@ async def export_csv(forum: Forum, filters: Filters | None = None) -> bytes:
     while rows := await list_registrations(forum, filters, limit=MAX_LIMIT, offset=offset):
         for row in rows:
             r = row.registration
+            exported.append(r.id)
             answers = checks.loaded(r.answers)
             values = {
                 "id": r.id,
@@ -191,6 +222,14 @@ async def export_csv(forum: Forum, filters: Filters | None = None) -> bytes:
                 + [_cell(_answer(q, answers.get(str(q.id), ""))) for q in questions]
             )
         offset += MAX_LIMIT
+    await audit.record(
+        forum,
+        by,
+        "registrations.export",
+        count=len(exported),
+        ids=exported,
+        searched=bool(filters.q.strip()),
+    )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -204,8 +243,9 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str) -> int:
-    """Queue one message to every registration the filters select; returns how many."""
+async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str, by: Actor) -> int:
+    """Queue one message to every registration the filters select (recorded in the trail
+    with them); returns how many."""
     fields: dict[str, str] = {}
     subject = input_text.check(fields, "subject", subject)
     body = input_text.check(fields, "body", body, long=True)
@@ -214,7 +254,7 @@ async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str)
     if not body or len(body) > 10_000:
         fields.setdefault("body", _("Between 1 and 10,000 characters."))
     checks.raise_if(fields)
-    sent = 0
+    sent: list[int] = []
     async with transaction():
         offset = 0
         while rows := await list_registrations(forum, filters, limit=MAX_LIMIT, offset=offset):
@@ -222,19 +262,28 @@ async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str)
                 await notify.tell(
                     forum, row.registration, "message", extra={"subject": subject, "body": body}
                 )
-                sent += 1
+                sent.append(row.registration.id)
             offset += MAX_LIMIT
+        await audit.record(
+            forum,
+            by,
+            "registrations.mail",
+            count=len(sent),
+            ids=sent,
+            searched=bool(filters.q.strip()),
+        )
     notify.deliver_soon()
-    return sent
+    return len(sent)
 
 
-async def mail_log(forum: Forum, *, limit: int = 100) -> list[dict]:
-    """The latest messages about this forum: what went out, what still waits.
+async def mail_log(forum: Forum, *, by: Actor, limit: int = 100) -> list[dict]:
+    """The latest messages about this forum: what went out, what still waits (their
+    addresses are personal data: the reading is recorded in the trail).
 
     Matched on the forum the message is about, never on the address: the same person may
     be registered for other forums (other tenants), whose mail is not this organizer's.
     """
-    return await (
+    messages = await (
         Outbox.select(
             Outbox.id,
             Outbox.to,
@@ -249,6 +298,8 @@ async def mail_log(forum: Forum, *, limit: int = 100) -> list[dict]:
         .order_by(Outbox.id, ascending=False)
         .limit(limit)
     )
+    await audit.record(forum, by, "mail.log", count=len({m["to"] for m in messages}))
+    return messages
 
 
 async def categories_of(forum: Forum) -> list[Category]:

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 
 import msgspec
 
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import i18n, time
 from forum_mgmt.core.db import insert, transaction
 from forum_mgmt.core.errors import Conflict, DomainError
 from forum_mgmt.core.i18n import _
+from forum_mgmt.forums import notice
 from forum_mgmt.forums.tables import Forum, ForumStatus
 from forum_mgmt.registration.schemas import RegistrationIn
 from forum_mgmt.registration.services import catalogue, checks, notify, seats
@@ -134,6 +137,9 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
         dietary=c.data.dietary,
         accessibility=c.data.accessibility,
         consent=True,
+        # the notice in force now is the one accepted; no edit ever changes these two
+        consent_version=await notice.current_version(forum),
+        consented_at=time.now(),
         answers=c.answers,
         wanted_sessions=c.session_ids,
         token=secrets.token_urlsafe(24),
@@ -175,6 +181,13 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
         await _already_registered(forum, existing)
     notify.deliver_soon()
     return Outcome(reg, position)
+
+
+async def register_for(forum: Forum, data: RegistrationIn, *, by: Actor) -> Outcome:
+    """An organizer registers someone, in any category (recorded in the trail)."""
+    outcome = await register(forum, data, by_organizer=True)
+    await audit.record(forum, by, "registration.add", count=1, ids=[outcome.registration.id])
+    return outcome
 
 
 async def _already_registered(forum: Forum, existing: Registration) -> None:

@@ -6,6 +6,8 @@ every other seat change of that forum in the same lock order as a sign-up.
 
 from __future__ import annotations
 
+from forum_mgmt.audit import services as audit
+from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import Conflict, NotFound
@@ -182,8 +184,15 @@ async def waitlist_position(forum: Forum, registration: Registration) -> int | N
     return ahead + 1
 
 
-async def decide(forum: Forum, registration_id: int, action: str, *, by: str) -> Registration:
-    """An organizer's decision by name on a registration of this forum."""
+DECISIONS = ("approve", "reject", "promote", "cancel")
+
+
+async def decide(
+    forum: Forum, registration_id: int, action: str, *, by: str, actor: Actor
+) -> Registration:
+    """An organizer's decision by name on a registration of this forum (in the trail)."""
+    if action not in DECISIONS:
+        raise NotFound(_("There is no such action."))
     registration = (
         await Registration.objects()
         .where((Registration.forum == forum.id) & (Registration.id == registration_id))
@@ -192,11 +201,12 @@ async def decide(forum: Forum, registration_id: int, action: str, *, by: str) ->
     if registration is None:
         raise NotFound(_("There is no such registration."))
     if action == "approve":
-        return await approve(forum, registration)
-    if action == "reject":
-        return await reject(forum, registration)
-    if action == "promote":
-        return await promote(forum, registration)
-    if action == "cancel":
-        return await cancel(forum, registration, by=by)
-    raise NotFound(_("There is no such action."))
+        await approve(forum, registration)
+    elif action == "reject":
+        await reject(forum, registration)
+    elif action == "promote":
+        await promote(forum, registration)
+    else:
+        await cancel(forum, registration, by=by)
+    await audit.record(forum, actor, f"registration.{action}", count=1, ids=[registration.id])
+    return registration

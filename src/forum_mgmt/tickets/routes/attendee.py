@@ -72,6 +72,20 @@ class TicketPages(Controller):
             back = f"/tickets/{token}?saved=sessions#my-sessions"
         return Redirect(back, status_code=303)
 
+    @get("/data.json", name="ticket-data")
+    async def data(self, token: FromPath[str]) -> Response:
+        """The attendee's copy of everything held about them (a private link: kept by no
+        cache, and no address of it leaks to another site)."""
+        forum, registration = await services.by_token(token)
+        body = await tickets.personal_data(forum, registration)
+        return Response(
+            body,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": 'attachment; filename="my-data.json"',
+            },
+        )
+
     @get(
         "/agenda.ics",
         name="ticket-calendar",
@@ -94,7 +108,7 @@ class TicketPages(Controller):
         forum, registration = await services.by_token(token)
         form = await request.form()
         try:
-            await services.update_details(forum, registration, forms.details_in(form))
+            await services.update_details(forum, registration, forms.details_in(form), by=None)
         except DomainError as err:
             context = await _ticket_context(forum, registration, saved="")
             context.update(values=forms.typed(form), errors=err.fields, message=err.message)

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK
 
+from forum_mgmt.audit.auth import actor
 from forum_mgmt.core.ids import MAX_ID, parse_id
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Role
@@ -62,7 +63,11 @@ class TicketWorkspace(Controller):
         """Badges of the confirmed registrations the list's filters select, or of one."""
         filters = registration.Filters(category=category, session=parse_id(session), q=q[:200])
         pdf, _count = await printing.badges_pdf(
-            forum_of(request), filters, registration_id=registration_id, layout=layout
+            forum_of(request),
+            filters,
+            registration_id=registration_id,
+            layout=layout,
+            by=actor(request),
         )
         name = f"{slug}-badge-{registration_id}" if registration_id else f"{slug}-badges"
         return Response(

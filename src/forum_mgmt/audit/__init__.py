@@ -1,0 +1,1 @@
+"""The access trail: who read or changed attendees' personal data, when, and how many."""
