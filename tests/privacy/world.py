@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from forum_mgmt.audit.services import Actor
 from forum_mgmt.checkin import services as checkin
 from forum_mgmt.checkin.schemas import ScanIn
 from forum_mgmt.core import db, time
@@ -86,7 +87,9 @@ async def build(client, slug: str = "pf", people: int = 3) -> World:
         regs.append(reg)
         tokens.append(reg.token)
     await mail.send_all()  # the confirmations go out
-    await registration.mail_group(forum, registration.Filters(), subject="Hello", body="Hi")
+    await registration.mail_group(
+        forum, registration.Filters(), subject="Hello", body="Hi", by=Actor(organizer.id)
+    )
     for token in tokens:
         assert (await client.get(f"/tickets/{token}/agenda.ics")).status_code == 200
     assert (await sign_in(client, organizer.username)).status_code == 303
