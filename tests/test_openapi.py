@@ -217,3 +217,12 @@ async def test_a_nul_character_in_a_name_is_refused_not_a_server_error(client) -
     assert list(response.json()["fields"]) == ["name"]
     listed = await client.get(f"/api/forums/{SLUG}/sessions")
     assert listed.status_code == 200
+
+
+async def test_the_document_is_served_without_a_viewer_from_a_cdn(client) -> None:
+    """The HTML viewers load scripts from CDNs, which the CSP refuses: only the document."""
+    for path in ("/schema", "/schema/openapi.json"):
+        response = await client.get(path)
+        assert (path, response.status_code) == (path, 200)
+        assert response.json()["info"]["title"] == "forum_mgmt"
+    assert (await client.get("/schema/swagger")).status_code == 404
