@@ -25,9 +25,8 @@ from forum_mgmt.registration.questions import KINDS
 from forum_mgmt.tickets import printing, qr
 from forum_mgmt.tickets import services as tickets
 
-# A reissue changes the image behind the same address: every use revalidates (cheaply,
-# by ETag), and nothing is kept by shared caches since the address is a private link.
-_NO_STORE_SHARED = "private, no-cache"
+# Cache-Control on /tickets/ is core/headers.py's: no-store, the address is a private
+# link. A reissue changes the image behind the same address; its ETag changes.
 
 
 class TicketPages(Controller):
@@ -192,10 +191,7 @@ class TicketFiles(Controller):
         return Response(
             await printing.ticket_pdf(token),
             media_type="application/pdf",
-            headers={
-                "Cache-Control": "private, no-store",
-                "Content-Disposition": 'inline; filename="ticket.pdf"',
-            },
+            headers={"Content-Disposition": 'inline; filename="ticket.pdf"'},
         )
 
 
@@ -205,13 +201,11 @@ def _etag(issued: tickets.Issued, variant: str) -> str:
 
 
 def _not_modified(tag: str) -> Response:
-    return Response(b"", status_code=304, headers={"ETag": tag, "Cache-Control": _NO_STORE_SHARED})
+    return Response(b"", status_code=304, headers={"ETag": tag})
 
 
 def _send(request: Request, issued: tickets.Issued, variant: str, make, media_type: str):
     tag = _etag(issued, variant)
     if request.headers.get("if-none-match") == tag:
         return _not_modified(tag)
-    return Response(
-        make(), media_type=media_type, headers={"Cache-Control": _NO_STORE_SHARED, "ETag": tag}
-    )
+    return Response(make(), media_type=media_type, headers={"ETag": tag})

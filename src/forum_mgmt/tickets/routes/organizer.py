@@ -73,10 +73,7 @@ class TicketWorkspace(Controller):
         return Response(
             pdf,
             media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="{name}.pdf"',
-                "Cache-Control": "private, no-store",
-            },
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
 
     @post("/registrations/{registration_id:int}/reissue", status_code=HTTP_200_OK)
