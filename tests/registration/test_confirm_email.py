@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 import json
 
+import pytest
+
 from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.mail.tables import Outbox
@@ -119,9 +121,10 @@ async def test_a_link_opened_twice_at_once_confirms_once(client):
     assert await Outbox.count().where(Outbox.template == "confirmed") == 1
 
 
-async def test_an_expired_link_fails_and_a_new_signup_replaces_it(client):
+async def test_an_expired_link_fails_and_the_next_signup_clears_expired_ones(client):
     forum = await make_forum(confirm_email=True)
     await client.post(API, json=body(1, name="Old"))
+    await client.post(API, json=body(2))
     old_link = await _link("person1@example.org")
     await Registration.update({Registration.confirm_until: time.now()}).where(
         Registration.forum == forum.id
@@ -132,7 +135,7 @@ async def test_an_expired_link_fails_and_a_new_signup_replaces_it(client):
     again = await client.post(API, json=body(1, name="New"))
     assert (again.status_code, again.json()) == (202, CHECK_MAILBOX)
     (reg,) = await Registration.objects().where(Registration.forum == forum.id)
-    assert (reg.name, reg.status) == ("New", "unconfirmed")
+    assert (reg.name, reg.status) == ("New", "unconfirmed")  # person 2's expired one: gone
     new_link = await _link("person1@example.org")
     assert new_link != old_link
     assert (await client.post(new_link, data={"_csrf_token": token})).status_code == 303
@@ -188,3 +191,22 @@ async def test_the_organizer_adds_someone_without_confirmation(client):
     assert added.status_code == 303
     assert await statuses(forum) == {"person1@example.org": "confirmed"}
     assert await Outbox.count().where(Outbox.template == "confirm_email") == 0
+
+
+async def test_the_database_knows_the_status_and_keeps_links_unique(client):
+    forum = await make_forum(confirm_email=True)
+    for n in (1, 2):
+        await client.post(API, json=body(n))
+    first, second = await Registration.objects().order_by(Registration.id)
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        await Registration.update({Registration.confirm_code: first.confirm_code}).where(
+            Registration.id == second.id
+        )
+    with pytest.raises(Exception, match=r"registration_status_known"):
+        await Registration.update({Registration.status: "bogus"}).where(
+            Registration.id == second.id
+        )
+    assert await statuses(forum) == {
+        "person1@example.org": "unconfirmed",
+        "person2@example.org": "unconfirmed",
+    }

@@ -4,8 +4,6 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Timestamptz, Varchar
 from piccolo.columns.indexes import IndexMethod
 
-from forum_mgmt.core.db import add_check, add_unique, drop_check
-
 ID = "2026-12-06T08:38:28:737369"
 VERSION = "1.38.0"
 DESCRIPTION = "Sign-ups that confirm their email address first: a status and a link"
@@ -92,15 +90,4 @@ async def forwards():
         schema=None,
     )
 
-    async def constraints():
-        await add_unique("registration", "registration_confirm_code", "confirm_code")
-        await drop_check("registration", "registration_status_known")
-        await add_check(
-            "registration",
-            "registration_status_known",
-            "{row}status IN "
-            "('confirmed', 'waitlisted', 'pending', 'cancelled', 'rejected', 'unconfirmed')",
-        )
-
-    manager.add_raw(constraints)
     return manager

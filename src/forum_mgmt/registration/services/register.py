@@ -261,10 +261,10 @@ async def _hold(forum: Forum, reg: Registration) -> Mailbox:
     """Keep the sign-up unconfirmed (no seat, no ticket) and mail its confirmation link; an
     address already registered gets its private link (or its pending link) instead."""
     now = time.now()
-    # An expired sign-up of this address gives way to this one (the unique key holds it).
+    # Expired sign-ups of this forum go, this address's among them (the unique key held it):
+    # whoever never opened the link leaves no data behind past the next sign-up.
     await Registration.delete().where(
         (Registration.forum == forum.id)
-        & (Registration.email == reg.email)
         & (Registration.status == Status.UNCONFIRMED)
         & (Registration.confirm_until <= now)
     )
