@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
 
 from forum_mgmt.audit.auth import actor
 from forum_mgmt.core import time
 from forum_mgmt.core.i18n import _
+from forum_mgmt.core.openapi import ErrorOut
 from forum_mgmt.forums import services as forum_services
 from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.registration import services
@@ -59,7 +66,22 @@ class RegistrationAPI(Controller):
     opt = {"role": PUBLIC}  # noqa: RUF012 - Litestar's controller option
     tags = ("registration",)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        responses={
+            HTTP_202_ACCEPTED: ResponseSpec(
+                data_container=CheckMailbox,
+                description="The forum confirms email addresses: check the mailbox.",
+                generate_examples=False,
+            ),
+            HTTP_429_TOO_MANY_REQUESTS: ResponseSpec(
+                data_container=ErrorOut,
+                description="Too many sign-ups from this address; `Retry-After` says when.",
+                generate_examples=False,
+            ),
+        },
+    )
     async def create(
         self, request: Request, slug: FromPath[str], data: JSONBody[RegistrationIn]
     ) -> Response[RegistrationCreated | CheckMailbox]:

@@ -37,7 +37,8 @@ async def take_signup(forum: Forum, address: str) -> None:
     if await stores.take(store, _key(forum, address), limit=limit, expires_in=WINDOW):
         return
     # The counter is forgotten WINDOW seconds after its last counted sign-up.
-    wait = await store.expires_in(_key(forum, address)) or WINDOW
+    async with stores.reachable():
+        wait = await store.expires_in(_key(forum, address)) or WINDOW
     minutes = max(1, math.ceil(wait / 60))
     err = TooManySignups(
         ngettext(
