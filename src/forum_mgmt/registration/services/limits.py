@@ -8,6 +8,7 @@ ministry whose staff all sign up from one office network).
 
 from __future__ import annotations
 
+import logging
 import math
 
 from forum_mgmt.core import stores
@@ -15,6 +16,8 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import ngettext
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.forums.tables import Forum
+
+log = logging.getLogger("forum_mgmt.registration")
 
 WINDOW = 60 * 60  # seconds
 STORE = "signups"
@@ -34,7 +37,13 @@ async def take_signup(forum: Forum, address: str) -> None:
     if not limit:
         return
     store = get_store(STORE)
-    if await stores.take(store, _key(forum, address), limit=limit, expires_in=WINDOW):
+    try:
+        if await stores.take(store, _key(forum, address), limit=limit, expires_in=WINDOW):
+            return
+    except stores.StoreUnavailable:
+        # Sign-up keeps working while the shared store is away (Redis down): a limit that
+        # cannot be counted lets people in rather than turning everyone away.
+        log.warning("sign-up limit not counted: the %r store cannot be reached", STORE)
         return
     # The counter is forgotten WINDOW seconds after its last counted sign-up.
     async with stores.reachable():
