@@ -81,6 +81,7 @@ class RegisterPages(Controller):
 
 
 def client_address(request: Request) -> str:
-    """The connection's address. No X-Forwarded-For: nothing says which proxy to trust
-    (behind one, let the server rewrite it, e.g. uvicorn --forwarded-allow-ips)."""
+    """The connection's address, as the server gives it: `forum-mgmt serve` runs uvicorn with
+    proxy headers, which takes X-Forwarded-For only from FORWARDED_ALLOW_IPS (default
+    127.0.0.1, a proxy on this host); the app itself never reads the header."""
     return request.client.host if request.client else "unknown"
