@@ -45,7 +45,15 @@ async def _setup(capacity: int) -> str:
         day = dt.date(today.tm_year, today.tm_mon, today.tm_mday) + dt.timedelta(days=30)
         forum = await forums.create_forum(
             org,
-            ForumIn(slug=slug, name="Rush", starts_on=day, ends_on=day, capacity=capacity),
+            # Every sign-up comes from this one machine: no per-address limit.
+            ForumIn(
+                slug=slug,
+                name="Rush",
+                starts_on=day,
+                ends_on=day,
+                capacity=capacity,
+                signup_limit_per_address=0,
+            ),
         )
         forum = await forums.publish(forum)
         await services.ensure_categories(forum)

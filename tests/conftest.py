@@ -102,6 +102,7 @@ async def empty_tables(database) -> AsyncIterator[None]:
         for table in TABLES:
             await engine.run_ddl(f'DELETE FROM "{table}"')  # noqa: S608 - our table names
     await get_store("login-failures").delete_all()
+    await get_store("signups").delete_all()
 
 
 @pytest.fixture

@@ -167,7 +167,12 @@ async def test_documented_error_answers_follow_the_route_role(client) -> None:
     assert sorted(answers("/api/forums", "get")) == ["200", "401"]
     assert "security" not in paths["/api/forums"]["get"]
     signup = answers("/api/forums/{slug}/registrations", "post")
-    assert sorted(signup) == ["201", "400", "401", "404", "409", "413", "422"]
+    # 202: the forum confirms email addresses; 429: too many sign-ups from one address
+    assert sorted(signup) == ["201", "202", "400", "401", "404", "409", "413", "422", "429"]
+    assert signup["202"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CheckMailbox"
+    }
+    assert signup["429"]["content"]["application/json"]["schema"] == error
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     body = document["components"]["schemas"]["ErrorOut"]
     assert body["required"] == ["error", "message"]

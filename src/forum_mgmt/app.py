@@ -106,7 +106,15 @@ def _error(
 
 def on_domain_error(request: Request, exc: DomainError) -> Response:
     extra = {"fields": exc.fields} if exc.fields else {}
-    return _error(request, exc.status_code, exc.code, exc.message, **extra, **exc.extra)
+    return _error(
+        request,
+        exc.status_code,
+        exc.code,
+        exc.message,
+        headers=exc.headers or None,
+        **extra,
+        **exc.extra,
+    )
 
 
 def on_http_error(request: Request, exc: HTTPException) -> Response:

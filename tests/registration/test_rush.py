@@ -73,7 +73,7 @@ async def _check_exact(forum, responses, seats_total: int) -> None:
 async def test_a_rush_confirms_exactly_capacity_and_waitlists_the_rest_in_order(
     server, n, capacity
 ):
-    forum = await make_forum("rush", capacity=capacity)
+    forum = await make_forum("rush", capacity=capacity, signup_limit_per_address=0)
     await services.ensure_categories(forum)
     responses = await _burst(server, [body(i) for i in range(n)])
     await _check_exact(forum, responses, capacity)
@@ -89,7 +89,7 @@ async def test_a_rush_confirms_exactly_capacity_and_waitlists_the_rest_in_order(
 async def test_a_rush_holds_category_quotas_and_workshop_capacity(
     server, n, capacity, quota, workshop_seats
 ):
-    forum = await make_forum("rush", capacity=capacity)
+    forum = await make_forum("rush", capacity=capacity, signup_limit_per_address=0)
     vip = next(c for c in await services.ensure_categories(forum) if c.code == "vip")
     await services.update_category(forum, vip.id, public=True, approval=False, quota=quota)
     workshop = await make_session(forum, "Lab", kind=SessionKind.WORKSHOP, capacity=workshop_seats)
@@ -131,7 +131,7 @@ async def test_a_rush_holds_category_quotas_and_workshop_capacity(
 async def test_cancels_under_load_promote_exactly_one_each(
     server, capacity, waiting, newcomers, cancels
 ):
-    forum = await make_forum("rush", capacity=capacity)
+    forum = await make_forum("rush", capacity=capacity, signup_limit_per_address=0)
     await services.ensure_categories(forum)
     first = await _burst(server, [body(i) for i in range(capacity + waiting)])
     line = sorted(

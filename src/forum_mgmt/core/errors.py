@@ -12,6 +12,7 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
         self.extra: dict = {}  # more members for the JSON error body
+        self.headers: dict[str, str] = {}  # for the response, e.g. Retry-After with a 429
 
 
 class NotFound(DomainError):

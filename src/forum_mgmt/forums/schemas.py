@@ -18,6 +18,8 @@ Long = Annotated[str, msgspec.Meta(max_length=20_000), LONG]
 # Days after the last day before personal data is anonymised (privacy/services.py).
 RetentionDays = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 Email = Annotated[str, msgspec.Meta(max_length=254), LINE]
+# Sign-ups per client address per hour; 0 turns the limit off (staff behind one address).
+SignupLimit = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 
 
 class ForumIn(Input, forbid_unknown_fields=True):
@@ -36,6 +38,8 @@ class ForumIn(Input, forbid_unknown_fields=True):
     capacity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0
     waitlist: bool = True
     approval: bool = False
+    signup_limit_per_address: SignupLimit = 20
+    confirm_email: bool = False
     registration_opens_at: dt.datetime | None = None
     registration_closes_at: dt.datetime | None = None
     retention_days: RetentionDays = 90
@@ -70,6 +74,8 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     capacity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | UnsetType = UNSET
     waitlist: bool | UnsetType = UNSET
     approval: bool | UnsetType = UNSET
+    signup_limit_per_address: SignupLimit | UnsetType = UNSET
+    confirm_email: bool | UnsetType = UNSET
     registration_opens_at: dt.datetime | UnsetType | None = UNSET
     registration_closes_at: dt.datetime | UnsetType | None = UNSET
     retention_days: RetentionDays | UnsetType = UNSET
@@ -92,6 +98,8 @@ class ForumOut(msgspec.Struct):
     capacity: int
     waitlist: bool
     approval: bool
+    signup_limit_per_address: int
+    confirm_email: bool
     registration_opens_at: dt.datetime | None
     registration_closes_at: dt.datetime | None
     retention_days: int
@@ -118,6 +126,8 @@ class ForumOut(msgspec.Struct):
             capacity=forum.capacity,
             waitlist=forum.waitlist,
             approval=forum.approval,
+            signup_limit_per_address=forum.signup_limit_per_address,
+            confirm_email=forum.confirm_email,
             registration_opens_at=shown(forum.registration_opens_at),
             registration_closes_at=shown(forum.registration_closes_at),
             retention_days=forum.retention_days,

@@ -108,6 +108,8 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         capacity=data.capacity,
         waitlist=data.waitlist,
         approval=data.approval,
+        signup_limit_per_address=data.signup_limit_per_address,
+        confirm_email=data.confirm_email,
         registration_opens_at=data.registration_opens_at,
         registration_closes_at=data.registration_closes_at,
         retention_days=data.retention_days,

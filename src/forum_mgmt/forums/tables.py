@@ -45,6 +45,12 @@ class Forum(Table):
     capacity = Integer(default=0, help_text="Seats; 0 means no limit")
     waitlist = Boolean(default=True)
     approval = Boolean(default=False)
+    signup_limit_per_address = Integer(
+        default=20, help_text="Sign-ups per client address per hour; 0 means no limit"
+    )
+    confirm_email = Boolean(
+        default=False, help_text="A sign-up holds no seat until its email address is confirmed"
+    )
     registration_opens_at = Timestamptz(null=True, default=None)
     registration_closes_at = Timestamptz(null=True, default=None)
     published_at = Timestamptz(null=True, default=None)

@@ -22,7 +22,7 @@ from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.forums.schemas import ForumIn, ForumPatch
 from forum_mgmt.forums.tables import Forum
 
-CHECKBOXES = ("waitlist", "approval")
+CHECKBOXES = ("waitlist", "approval", "confirm_email")
 
 
 def _values(forum: Forum) -> dict[str, Any]:
@@ -63,7 +63,8 @@ class ForumWorkspace(Controller):
     @get("/forums/new")
     async def new(self, request: Request) -> Template:
         organisations = await services.organisations_for_new_forums(request.user)
-        return _new_page(organisations, {"timezone": "Asia/Taipei", "waitlist": True}, {})
+        values = {"timezone": "Asia/Taipei", "waitlist": True, "signup_limit_per_address": 20}
+        return _new_page(organisations, values, {})
 
     @post("/forums/new", status_code=HTTP_200_OK)
     async def create(self, request: Request) -> Template | Redirect:

@@ -50,7 +50,10 @@ CONFIRMED_PER_CATEGORY = (
     f"SELECT category, COUNT(*) AS n FROM {REGISTRATION} "
     f"WHERE forum = {{}} AND status = '{Status.CONFIRMED}' GROUP BY category"
 )
-PER_STATUS = f"SELECT status, COUNT(*) AS n FROM {REGISTRATION} WHERE forum = {{}} GROUP BY status"
+PER_STATUS = (
+    f"SELECT status, COUNT(*) AS n FROM {REGISTRATION} "
+    f"WHERE forum = {{}} AND status <> '{Status.UNCONFIRMED}' GROUP BY status"
+)
 ACTIVE_PER_CATEGORY_CODE = (
     f"SELECT c.code AS code, COUNT(*) AS n FROM {REGISTRATION} r "
     f"JOIN {CATEGORY} c ON c.id = r.category WHERE r.forum = {{}} "

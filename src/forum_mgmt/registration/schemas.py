@@ -45,6 +45,13 @@ class RegistrationCreated(msgspec.Struct, omit_defaults=True):
     ticket_code: str | None = None  # only when confirmed: the QR payload
 
 
+class CheckMailbox(msgspec.Struct):
+    """A sign-up on a forum that confirms addresses: the same for every address."""
+
+    status: str  # "check_mailbox"
+    message: str
+
+
 class StatusOut(msgspec.Struct):
     id: int
     status: str

@@ -15,6 +15,9 @@ class Status(enum.StrEnum):
     PENDING = "pending"
     CANCELLED = "cancelled"
     REJECTED = "rejected"
+    # Signed up on a forum that confirms email addresses, link not opened yet: no seat, no
+    # ticket, in no figure; gone once `confirm_until` passes.
+    UNCONFIRMED = "unconfirmed"
 
 
 class QuestionKind(enum.StrEnum):
@@ -74,6 +77,15 @@ class Registration(Table):
     status = Varchar(length=16, default=Status.PENDING, choices=Status, index=True)
     waitlist_order = Integer(null=True, default=None, help_text="Place in line when it joined")
     token = Varchar(length=64, unique=True, help_text="The secret of the private link")
+    confirm_code = Varchar(
+        length=64,
+        null=True,
+        default=None,
+        help_text="The secret of the email confirmation link; None once used (unique index)",
+    )
+    confirm_until = Timestamptz(
+        null=True, default=None, help_text="An unconfirmed sign-up expires then"
+    )
     language = Varchar(length=8, default="en")
     created_at = Timestamptz()
     updated_at = Timestamptz()

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
 
 from forum_mgmt.audit.auth import actor
 from forum_mgmt.core import time
+from forum_mgmt.core.i18n import _
+from forum_mgmt.core.openapi import ErrorOut
 from forum_mgmt.forums import services as forum_services
 from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.registration import services
+from forum_mgmt.registration.routes.pages import client_address
 from forum_mgmt.registration.schemas import (
+    CheckMailbox,
     RegistrationCreated,
     RegistrationIn,
     RegistrationOut,
@@ -56,21 +66,48 @@ class RegistrationAPI(Controller):
     opt = {"role": PUBLIC}  # noqa: RUF012 - Litestar's controller option
     tags = ("registration",)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        responses={
+            HTTP_202_ACCEPTED: ResponseSpec(
+                data_container=CheckMailbox,
+                description="The forum confirms email addresses: check the mailbox.",
+                generate_examples=False,
+            ),
+            HTTP_429_TOO_MANY_REQUESTS: ResponseSpec(
+                data_container=ErrorOut,
+                description="Too many sign-ups from this address; `Retry-After` says when.",
+                generate_examples=False,
+            ),
+        },
+    )
     async def create(
-        self, slug: FromPath[str], data: JSONBody[RegistrationIn]
-    ) -> RegistrationCreated:
+        self, request: Request, slug: FromPath[str], data: JSONBody[RegistrationIn]
+    ) -> Response[RegistrationCreated | CheckMailbox]:
+        """201 with the registration; 202 "check your mailbox" on a forum that confirms
+        email addresses, the same answer for a new and an already registered address."""
         forum = await forum_services.get_public_forum(slug)
-        outcome = await services.register(forum, data)
+        outcome = await services.register(forum, data, address=client_address(request))
+        if isinstance(outcome, services.Mailbox):
+            mailbox = CheckMailbox(
+                status="check_mailbox",
+                message=_(
+                    "We have sent a message to this address. Open the link in it to "
+                    "complete the registration."
+                ),
+            )
+            return Response(mailbox, status_code=HTTP_202_ACCEPTED)
         reg = outcome.registration
         confirmed = reg.status == Status.CONFIRMED
-        return RegistrationCreated(
+        created = RegistrationCreated(
             id=reg.id,
             status=reg.status,
             manage_url=services.manage_url(reg),
             waitlist_position=outcome.waitlist_position,
             ticket_code=(await tickets.issue(forum, reg)).code if confirmed else None,
         )
+        return Response(created, status_code=HTTP_201_CREATED)
 
 
 class RegistrationAdminAPI(Controller):

@@ -45,10 +45,43 @@ class RegisterPages(Controller):
         forum = await forum_services.get_public_forum(slug)
         form = await request.form()
         try:
-            outcome = await services.register(forum, forms.registration_in(form))
+            outcome = await services.register(
+                forum, forms.registration_in(form), address=client_address(request)
+            )
         except DomainError as err:
             context = await _form_context(forum, forms.typed(form), err.fields, err.message)
             return Template(
-                "registration/register.html", context=context, status_code=err.status_code
+                "registration/register.html",
+                context=context,
+                status_code=err.status_code,
+                headers=err.headers or None,
+            )
+        if isinstance(outcome, services.Mailbox):
+            return Template(
+                "registration/check_mailbox.html",
+                context={"forum": forum, "email": outcome.email},
             )
         return Redirect(f"/tickets/{outcome.registration.token}", status_code=303)
+
+    @get("/confirm/{code:str}")
+    async def confirm_form(self, slug: FromPath[str], code: FromPath[str]) -> Template:
+        """Only a button: mail scanners that open links must not confirm anything."""
+        forum = await forum_services.get_public_forum(slug)
+        registration = await services.pending(forum, code)
+        return Template(
+            "registration/confirm.html",
+            context={"forum": forum, "registration": registration, "code": code},
+        )
+
+    @post("/confirm/{code:str}", status_code=HTTP_200_OK)
+    async def confirm(self, slug: FromPath[str], code: FromPath[str]) -> Redirect:
+        forum = await forum_services.get_public_forum(slug)
+        outcome = await services.confirm(forum, code)
+        return Redirect(f"/tickets/{outcome.registration.token}", status_code=303)
+
+
+def client_address(request: Request) -> str:
+    """The connection's address, as the server gives it: `forum-mgmt serve` runs uvicorn with
+    proxy headers, which takes X-Forwarded-For only from FORWARDED_ALLOW_IPS (default
+    127.0.0.1, a proxy on this host); the app itself never reads the header."""
+    return request.client.host if request.client else "unknown"

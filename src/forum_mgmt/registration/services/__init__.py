@@ -20,6 +20,7 @@ from forum_mgmt.registration.services.catalogue import (
     workshops,
 )
 from forum_mgmt.registration.services.checks import loaded
+from forum_mgmt.registration.services.confirm import confirm, pending
 from forum_mgmt.registration.services.listing import (
     Filters,
     Row,
@@ -34,7 +35,13 @@ from forum_mgmt.registration.services.listing import (
     row_of,
 )
 from forum_mgmt.registration.services.notify import manage_url, outbox_folder
-from forum_mgmt.registration.services.register import Outcome, check, register, register_for
+from forum_mgmt.registration.services.register import (
+    Mailbox,
+    Outcome,
+    check,
+    register,
+    register_for,
+)
 from forum_mgmt.registration.services.seats import is_open, window
 from forum_mgmt.registration.services.stars import (
     TICKET_COOKIE,
@@ -58,6 +65,7 @@ from forum_mgmt.registration.services.waitlist import (
 __all__ = [
     "TICKET_COOKIE",
     "Filters",
+    "Mailbox",
     "NoTicket",
     "Outcome",
     "Row",
@@ -71,6 +79,7 @@ __all__ = [
     "cancel",
     "category_name",
     "check",
+    "confirm",
     "countries",
     "counts",
     "decide",
@@ -88,6 +97,7 @@ __all__ = [
     "my_session_ids",
     "open_registration",
     "outbox_folder",
+    "pending",
     "promote",
     "questions",
     "register",

@@ -23,7 +23,7 @@ async def by_token(token: str) -> tuple[Forum, Registration]:
     if not token or len(token) > 64:
         raise NotFound(_("This ticket link is not valid."))
     registration = await Registration.objects().where(Registration.token == token).first()
-    if registration is None:
+    if registration is None or registration.status == Status.UNCONFIRMED:
         raise NotFound(_("This ticket link is not valid."))
     forum = await Forum.objects().where(Forum.id == registration.forum).first()
     if forum is None:  # the foreign key makes this impossible; say so rather than pass None

@@ -96,6 +96,8 @@ def _where(forum: Forum, filters: Filters) -> Combinable:
     where: Combinable = Registration.forum == forum.id
     if filters.status:
         where &= Registration.status == filters.status
+    else:  # not attendees (no seat, no ticket): listed only when asked for by status
+        where &= Registration.status != Status.UNCONFIRMED
     if filters.category:
         where &= Registration.category.code == filters.category
     if filters.session is not None:
@@ -162,7 +164,8 @@ async def waiting_orders(forum: Forum) -> list[int]:
 
 
 async def counts(forum: Forum) -> dict[str, dict[str, int]]:
-    """How many per status and per category (active registrations only for categories)."""
+    """How many per status and per category (active registrations only for categories);
+    sign-ups whose address is unconfirmed are in neither."""
     return {
         "status": await queries.per_status(forum.id),
         "category": await queries.active_per_category_code(forum.id),

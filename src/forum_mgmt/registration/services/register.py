@@ -15,10 +15,11 @@ from forum_mgmt.core import i18n, time
 from forum_mgmt.core.db import insert, transaction
 from forum_mgmt.core.errors import Conflict, DomainError
 from forum_mgmt.core.i18n import _
+from forum_mgmt.core.settings import get_settings
 from forum_mgmt.forums import notice
 from forum_mgmt.forums.tables import Forum, ForumStatus
 from forum_mgmt.registration.schemas import RegistrationIn
-from forum_mgmt.registration.services import catalogue, checks, notify, seats
+from forum_mgmt.registration.services import catalogue, checks, limits, notify, seats
 from forum_mgmt.registration.tables import Booking, Category, Registration, Status
 
 
@@ -41,12 +42,22 @@ class AlreadyRegistered(Conflict):
 # A second sign-up with a known address re-sends the private link; anyone can ask, so at most
 # once per address and forum in this time, or the form would flood someone's inbox.
 RESEND_EVERY = dt.timedelta(minutes=10)
+# How long a forum that confirms addresses keeps a sign-up waiting for its link.
+CONFIRM_FOR = dt.timedelta(hours=48)
 
 
 @dataclass
 class Outcome:
     registration: Registration
     waitlist_position: int | None
+
+
+@dataclass
+class Mailbox:
+    """The answer to a sign-up on a forum that confirms addresses: "check your mailbox",
+    the same whether the address was new or already registered (no enumeration)."""
+
+    email: str
 
 
 def is_unique_violation(err: Exception) -> bool:
@@ -119,12 +130,20 @@ async def book(
     return booked
 
 
-async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = False) -> Outcome:
-    """Confirm, wait-list or hold for approval; never more confirmed seats than capacity."""
+async def register(
+    forum: Forum,
+    data: RegistrationIn,
+    *,
+    by_organizer: bool = False,
+    address: str | None = None,
+) -> Outcome | Mailbox:
+    """Confirm, wait-list or hold for approval; never more confirmed seats than capacity.
+    From the public (`address`: the client's), at most the forum's sign-ups per address
+    and hour; on a forum that confirms addresses, the person's link decides (Mailbox)."""
     open_forum_or_raise(forum)
     c = await check(forum, data, by_organizer=by_organizer)
-    if c.session_ids:
-        await seats.ensure(*(seats.session_key(s) for s in c.session_ids))
+    if address is not None:
+        await limits.take_signup(forum, address)
     reg = Registration(
         forum=forum.id,
         category=c.category.id,
@@ -147,6 +166,10 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
         created_at=time.now(),
         updated_at=time.now(),
     )
+    if forum.confirm_email and not by_organizer:
+        return await _hold(forum, reg)
+    if c.session_ids:
+        await seats.ensure(*(seats.session_key(s) for s in c.session_ids))
     position = None
     try:
         async with seats.gate(forum.id), transaction():
@@ -186,22 +209,15 @@ async def register(forum: Forum, data: RegistrationIn, *, by_organizer: bool = F
 async def register_for(forum: Forum, data: RegistrationIn, *, by: Actor) -> Outcome:
     """An organizer registers someone, in any category (recorded in the trail)."""
     outcome = await register(forum, data, by_organizer=True)
+    assert isinstance(outcome, Outcome)  # noqa: S101 - an organizer's is never held for a link
     await audit.record(forum, by, "registration.add", count=1, ids=[outcome.registration.id])
     return outcome
 
 
 async def _already_registered(forum: Forum, existing: Registration) -> None:
-    """Send the private link again to the address on file, at most once per RESEND_EVERY;
-    tell the asker nothing more (the answer is the same whether mail went or not)."""
-    async with transaction():
-        # The guarding write first: it holds the registration's row until commit, so two
-        # resends at once queue here and the second sees the first one's outbox row.
-        await Registration.update({Registration.updated_at: Registration.updated_at}).where(
-            Registration.id == existing.id
-        )
-        if not await notify.sent_lately(forum, existing, "link", since=time.now() - RESEND_EVERY):
-            await notify.tell(forum, existing, "link")
-    notify.deliver_soon()
+    """Send the private link again (or the pending confirmation link); tell nothing more."""
+    pending = existing.status == Status.UNCONFIRMED
+    await _resend(forum, existing, "confirm_email" if pending else "link")
     raise AlreadyRegistered(
         _(
             "This email address is already registered for this forum. "
@@ -209,3 +225,67 @@ async def _already_registered(forum: Forum, existing: Registration) -> None:
         ),
         fields={"email": _("Already registered: check your inbox for the link.")},
     )
+
+
+async def _resend(forum: Forum, existing: Registration, template: str) -> None:
+    """Mail the address on file again, at most once per RESEND_EVERY (anyone can ask; the
+    answer is the same whether mail went or not)."""
+    async with transaction():
+        # The guarding write first: it holds the registration's row until commit, so two
+        # resends at once queue here and the second sees the first one's outbox row.
+        await Registration.update({Registration.updated_at: Registration.updated_at}).where(
+            Registration.id == existing.id
+        )
+        if not await notify.sent_lately(forum, existing, template, since=time.now() - RESEND_EVERY):
+            await notify.tell(forum, existing, template, extra=confirm_context(forum, existing))
+    notify.deliver_soon()
+
+
+def confirm_url(forum: Forum, registration: Registration) -> str:
+    base = get_settings().base_url
+    return f"{base}/forums/{forum.slug}/register/confirm/{registration.confirm_code}"
+
+
+def confirm_context(forum: Forum, registration: Registration) -> dict:
+    """What the confirmation mail shows: the link, and until when it works (forum's zone)."""
+    if registration.status != Status.UNCONFIRMED or registration.confirm_until is None:
+        return {}
+    until = time.local(registration.confirm_until, forum.timezone)
+    return {
+        "confirm_url": confirm_url(forum, registration),
+        "confirm_until": f"{until:%Y-%m-%d %H:%M} ({forum.timezone})",
+    }
+
+
+async def _hold(forum: Forum, reg: Registration) -> Mailbox:
+    """Keep the sign-up unconfirmed (no seat, no ticket) and mail its confirmation link; an
+    address already registered gets its private link (or its pending link) instead."""
+    now = time.now()
+    # Expired sign-ups of this forum go, this address's among them (the unique key held it):
+    # whoever never opened the link leaves no data behind past the next sign-up.
+    await Registration.delete().where(
+        (Registration.forum == forum.id)
+        & (Registration.status == Status.UNCONFIRMED)
+        & (Registration.confirm_until <= now)
+    )
+    reg.status = Status.UNCONFIRMED
+    reg.confirm_code = secrets.token_urlsafe(24)
+    reg.confirm_until = now + CONFIRM_FOR
+    message = notify.message(forum, reg, "confirm_email", extra=confirm_context(forum, reg))
+    try:
+        async with transaction():
+            await insert(reg, message)
+    except Exception as err:
+        if not is_unique_violation(err):
+            raise
+        existing = (
+            await Registration.objects()
+            .where((Registration.forum == forum.id) & (Registration.email == reg.email))
+            .first()
+        )
+        if existing is None:
+            raise
+        pending = existing.status == Status.UNCONFIRMED
+        await _resend(forum, existing, "confirm_email" if pending else "link")
+    notify.deliver_soon()
+    return Mailbox(reg.email)
