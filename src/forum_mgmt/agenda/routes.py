@@ -189,6 +189,7 @@ class AgendaAPI(Controller):
         forum = await get_public_forum(slug, viewer=request.user)
         # built once per change of the agenda, like the feeds (exports/services/cache.py)
         rendered = await export_services.sessions_json(forum)
+        # the cached bytes are list[SessionOut] as JSON; the annotation documents the API
         return export_services.respond(rendered, request.headers)  # type: ignore[return-value]
 
     @get("/speakers")

@@ -58,7 +58,7 @@ def _local_date(value: dt.date | dt.datetime, tz: str | None = None, style: str 
 def _setup(engine: Engine) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
     )
     env.globals.update(

@@ -150,7 +150,7 @@ def _plan(cls: type) -> _Plan:
     if plan is None:
         hints = typing.get_type_hints(cls, include_extras=True)
         plan = []
-        for name in cls.__struct_fields__:  # type: ignore[attr-defined]
+        for name in cls.__struct_fields__:  # type: ignore[attr-defined]  # a msgspec Struct class
             found = _text_in(hints[name])
             if found:
                 plan.append((name, *found))

@@ -58,10 +58,11 @@ def _clashes_between_rows(rows: list[ImportRow]) -> None:
             groups["speaker", who].append(row)
             names.setdefault(who, name)
     for (kind, who), group in groups.items():
-        group.sort(key=lambda r: r.data.starts_at)  # type: ignore[union-attr]
+        # grouped rows all have data: a row with errors was left out above
+        group.sort(key=lambda r: r.data.starts_at)  # type: ignore[union-attr]  # see above
         for i, row in enumerate(group):
             for other in group[i + 1 :]:
-                if other.data.starts_at >= row.data.ends_at:  # type: ignore[union-attr]
+                if other.data.starts_at >= row.data.ends_at:  # type: ignore[union-attr]  # ditto
                     break
                 row.clashes.append(_row_clash(kind, other, names.get(who, "")))
                 other.clashes.append(_row_clash(kind, row, names.get(who, "")))

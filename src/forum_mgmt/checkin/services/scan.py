@@ -90,6 +90,7 @@ async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
             return Decision(refusal.result)
         registration_id, serial = claims.registration_id, claims.serial
     else:
+        # ScanIn holds a code or a registration id, never neither (checked when decoded)
         registration_id = scan.registration_id  # type: ignore[assignment]
     row = await queries.person(
         forum.id, registration_id, session_id=scan.session_id, nonce=scan.nonce

@@ -33,7 +33,7 @@ def _env() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
     )
     env.globals.update(pick=templating.pick, lang=i18n.current)
