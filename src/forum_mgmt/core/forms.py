@@ -16,6 +16,9 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.text import split as split_text_error
 
+# What an HTML checkbox (or a script posting the same form) sends when it is ticked.
+CHECKED = ("on", "true", "1", "yes")
+
 T = TypeVar("T", bound=msgspec.Struct)
 _PATH = re.compile(r"at `\$\.([A-Za-z_]+)")
 

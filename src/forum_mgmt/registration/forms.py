@@ -7,7 +7,7 @@ from typing import TypeVar
 import msgspec
 from litestar.datastructures import FormMultiDict
 
-from forum_mgmt.core.forms import InvalidForm, field_error
+from forum_mgmt.core.forms import CHECKED, InvalidForm, field_error
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.registration.schemas import DetailsIn, RegistrationIn
@@ -23,7 +23,6 @@ TEXT = (
     "dietary",
     "accessibility",
 )
-CHECKED = ("on", "true", "1", "yes")
 T = TypeVar("T", bound=msgspec.Struct)
 
 

@@ -23,6 +23,7 @@ from forum_mgmt.agenda.workspace.session_form import (
 )
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.forms import CHECKED
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.core.templating import pick
@@ -109,7 +110,7 @@ class GridPages(Controller):
                     starts_at=start,
                     ends_at=start + length,
                     room_id=parse_id(room),
-                    allow_conflicts=form.get("allow_conflicts") in ("on", "true", "1"),
+                    allow_conflicts=form.get("allow_conflicts") in CHECKED,
                 ),
                 by=request.user,
             )

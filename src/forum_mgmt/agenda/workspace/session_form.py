@@ -15,7 +15,7 @@ from forum_mgmt.agenda.schemas import SessionIn, SessionPatch
 from forum_mgmt.agenda.services import AgendaClash, Clash
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
-from forum_mgmt.core.forms import InvalidForm, field_error
+from forum_mgmt.core.forms import CHECKED, InvalidForm, field_error
 from forum_mgmt.core.i18n import N_, _
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.core.templating import pick
@@ -58,7 +58,7 @@ def session_form(form: dict[str, Any], forum: Forum) -> dict[str, Any]:
     data["starts_at"] = time.parse_local(f"{day}T{start}", forum.timezone).isoformat()
     data["ends_at"] = time.parse_local(f"{day}T{end}", forum.timezone).isoformat()
     data["speaker_ids"] = [sid for v in form.get("speaker_ids", []) if (sid := parse_id(v))]
-    data["allow_conflicts"] = form.get("allow_conflicts") in ("on", "true", "1")
+    data["allow_conflicts"] = form.get("allow_conflicts") in CHECKED
     return data
 
 

@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_200_OK
 from forum_mgmt.agenda import services
 from forum_mgmt.agenda.services import ImportPlan, ImportRefused, InvalidImport
 from forum_mgmt.agenda.services.spreadsheet import COLUMNS, LABELS, MAX_BYTES, MAX_ROWS
+from forum_mgmt.core.forms import CHECKED
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Forum
@@ -67,7 +68,7 @@ class ImportPages(Controller):
                 forum,
                 data,
                 kind=str(form.get("kind") or "") or None,
-                allow_conflicts=form.get("allow_conflicts") in ("on", "true", "1"),
+                allow_conflicts=form.get("allow_conflicts") in CHECKED,
                 by=request.user,
             )
         except ImportRefused as refused:

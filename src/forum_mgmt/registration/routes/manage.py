@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.audit.auth import actor
 from forum_mgmt.core.errors import DomainError
+from forum_mgmt.core.forms import CHECKED
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.registration import forms, services
@@ -226,8 +227,8 @@ class RegistrationManagePages(Controller):
         await services.update_category(
             forum_of(request),
             category_id,
-            public=form.get("public") in forms.CHECKED,
-            approval=form.get("approval") in forms.CHECKED,
+            public=form.get("public") in CHECKED,
+            approval=form.get("approval") in CHECKED,
             quota=parse_id(quota) or (0 if quota == "0" else -1),
         )
         return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
@@ -241,7 +242,7 @@ class RegistrationManagePages(Controller):
             label_local=form.get("label_local") or "",
             kind=form.get("kind") or "text",
             choices=form.get("choices") or "",
-            required=form.get("required") in forms.CHECKED,
+            required=form.get("required") in CHECKED,
         )
         return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)
 

@@ -194,11 +194,7 @@ async def register(
         if not is_unique_violation(err):
             raise
         # Two sign-ups with one email at once: the unique index let one through.
-        existing = (
-            await Registration.objects()
-            .where((Registration.forum == forum.id) & (Registration.email == c.email))
-            .first()
-        )
+        existing = await _holding(forum, c.email)
         if existing is None:
             raise
         await _already_registered(forum, existing)
@@ -278,14 +274,19 @@ async def _hold(forum: Forum, reg: Registration) -> Mailbox:
     except Exception as err:
         if not is_unique_violation(err):
             raise
-        existing = (
-            await Registration.objects()
-            .where((Registration.forum == forum.id) & (Registration.email == reg.email))
-            .first()
-        )
+        existing = await _holding(forum, reg.email)
         if existing is None:
             raise
         pending = existing.status == Status.UNCONFIRMED
         await _resend(forum, existing, "confirm_email" if pending else "link")
     notify.deliver_soon()
     return Mailbox(reg.email)
+
+
+async def _holding(forum: Forum, email: str) -> Registration | None:
+    """The registration this address holds at the forum (the one the unique key kept)."""
+    return await (
+        Registration.objects()
+        .where((Registration.forum == forum.id) & (Registration.email == email))
+        .first()
+    )
