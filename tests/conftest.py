@@ -90,6 +90,7 @@ def bookings_count() -> None:
     from forum_mgmt.registration import services as registration
 
     agenda.register_bookings_count(registration.bookings_of)
+    agenda.register_audience(registration.expected_of)
 
 
 @pytest.fixture(autouse=True)

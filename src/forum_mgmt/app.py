@@ -214,6 +214,7 @@ def create_app() -> Litestar:
     logs.install()  # uvicorn's access log would write ticket links and device codes
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
+    agenda.register_audience(registration.expected_of)  # crowding warnings in clash lists
     # check-ins are their own trail: the access log and data.json read them from their rows
     audit.register_source(checkin_trail.ACTIONS, checkin_trail.access_trail)
     tickets.register_checkins(checkin_trail.checkins_of)

@@ -63,7 +63,12 @@ class ForumWorkspace(Controller):
     @get("/forums/new")
     async def new(self, request: Request) -> Template:
         organisations = await services.organisations_for_new_forums(request.user)
-        values = {"timezone": "Asia/Taipei", "waitlist": True, "signup_limit_per_address": 20}
+        values = {
+            "timezone": "Asia/Taipei",
+            "waitlist": True,
+            "signup_limit_per_address": 20,
+            "audience_share": 30,
+        }
         return _new_page(organisations, values, {})
 
     @post("/forums/new", status_code=HTTP_200_OK)

@@ -9,6 +9,13 @@ from forum_mgmt.registration.services.attendee import (
     my_session_ids,
     update_details,
 )
+from forum_mgmt.registration.services.audience import (
+    Audience,
+    expected_audience,
+    expected_of,
+    room_swaps,
+    star_on_device,
+)
 from forum_mgmt.registration.services.catalogue import (
     add_question,
     category_name,
@@ -64,6 +71,7 @@ from forum_mgmt.registration.services.waitlist import (
 
 __all__ = [
     "TICKET_COOKIE",
+    "Audience",
     "Filters",
     "Mailbox",
     "NoTicket",
@@ -86,6 +94,8 @@ __all__ = [
     "device_stars",
     "drop_session",
     "ensure_categories",
+    "expected_audience",
+    "expected_of",
     "export_csv",
     "get_registration",
     "is_open",
@@ -105,9 +115,11 @@ __all__ = [
     "reject",
     "remembered",
     "remove_question",
+    "room_swaps",
     "row_of",
     "set_star",
     "star",
+    "star_on_device",
     "starred_ids",
     "unstar",
     "update_category",
