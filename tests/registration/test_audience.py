@@ -256,4 +256,3 @@ async def test_audience_figures_cost_a_constant_number_of_queries(client, count_
         assert response.status_code == 200, url
         counts.append(count_queries.count)
     assert counts[0] == counts[1], count_queries.queries
-
