@@ -22,6 +22,8 @@ MARK = "[redacted]"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # the attendee's private link, its files and its API: /tickets/<token>, /api/tickets/<token>
     (re.compile(r"(/tickets/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
+    # a team invitation's link: /team-invitation/<token>
+    (re.compile(r"(/team-invitation/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
     # secrets in a query string or a form: ?token=..., &code=...
     (
         re.compile(r"(?i)(\b(?:token|code|secret|password|_csrf_token)=)[^&#\s\"'<>]+"),
