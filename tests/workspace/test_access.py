@@ -94,7 +94,7 @@ ORG, STAFF = Access.ORGANIZER, Access.STAFF
 M = "/manage/forums/{slug:str}"
 F = "/manage/forums/{slug}"
 API = "/api/forums/{slug:str}"
-O = "/manage/organisations/{org:str}"
+MO = "/manage/organisations/{org:str}"
 OF = "/manage/organisations/test-org"
 AF = "/api/forums/{slug}"
 KINDS = ("rooms", "tracks", "speakers")
@@ -216,17 +216,17 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
         ORG, Call(F + "/team/invitations/{invitation}/revoke", last=True)
     ),
     # the organisation's members: its only organizer cannot be removed (409, not refused)
-    ("GET", O): line(Access.ORG_ADMIN, OF),
-    ("POST", O + "/invite"): line(
+    ("GET", MO): line(Access.ORG_ADMIN, OF),
+    ("POST", MO + "/invite"): line(
         Access.ORG_ADMIN, Call(OF + "/invite", {"email": "new@example.org", "role": "staff"})
     ),
-    ("POST", O + "/members/{user_id:int}/role"): line(
+    ("POST", MO + "/members/{user_id:int}/role"): line(
         Access.ORG_ADMIN, Call(OF + "/members/{org_member}/role", {"role": "organizer"})
     ),
-    ("POST", O + "/members/{user_id:int}/remove"): line(
+    ("POST", MO + "/members/{user_id:int}/remove"): line(
         Access.ORG_ADMIN, OF + "/members/{org_member}/remove"
     ),
-    ("POST", O + "/invitations/{invitation_id:int}/revoke"): line(
+    ("POST", MO + "/invitations/{invitation_id:int}/revoke"): line(
         Access.ORG_ADMIN, Call(OF + "/invitations/{org_invitation}/revoke", last=True)
     ),
     ("GET", "/manage/tokens"): line(Access.SIGNED_IN, "/manage/tokens"),
