@@ -75,11 +75,16 @@ class Member:
     role: Role
 
 
-async def organisation_for(user: BaseUser, slug: str) -> Organisation:
-    """The organisation, if this person is one of its organizers (or an admin); else Forbidden."""
+async def get_organisation(slug: str) -> Organisation:
     org = await Organisation.objects().where(Organisation.slug == slug).first()
     if org is None:
         raise NotFound(_("There is no organisation at this address."))
+    return org
+
+
+async def organisation_for(user: BaseUser, slug: str) -> Organisation:
+    """The organisation, if this person is one of its organizers (or an admin); else Forbidden."""
+    org = await get_organisation(slug)
     if not user.admin and not await Membership.exists().where(
         (Membership.organisation == org.id)
         & (Membership.user == user.id)
