@@ -10,7 +10,8 @@ from email.header import decode_header, make_header
 import httpx
 import pytest
 
-from forum_mgmt.forums.tables import ForumRole, Role
+from forum_mgmt.forums import services as forums
+from forum_mgmt.forums.tables import ForumRole, Membership, Role
 from forum_mgmt.teams.tables import TeamEvent, TeamInvitation
 from tests.conftest import csrf_token, sign_in
 from tests.factories import make_forum, make_user
@@ -220,8 +221,8 @@ async def test_roles_change_and_the_last_organizer_stays(client, forum_with_orga
     assert removed.status_code == 303  # another organizer remains
     assert await _roles(forum) == {"sam": "organizer"}
     assert (await client.get(PAGE)).status_code == 403  # olga's role is gone at once
-    unknown = await client.post(f"{PAGE}/members/999/remove", data={"_csrf_token": token})
-    assert unknown.status_code == 403
+    no_longer = await client.post(f"{PAGE}/members/{staff.id}/remove", data={"_csrf_token": token})
+    assert no_longer.status_code == 403  # the guard: olga holds no role here any more
 
     actions = await TeamEvent.select(TeamEvent.action, TeamEvent.user_id, TeamEvent.by_user_id)
     assert [(a["action"], a["user_id"], a["by_user_id"]) for a in actions] == [
@@ -254,3 +255,46 @@ async def test_the_mail_is_in_the_chosen_language(client, forum_with_organizer):
     await invite(client, PAGE, "lin@example.tw", language="zh-TW")
     text = text_of(await mailed("lin@example.tw"))
     assert "邀請" in text
+
+
+async def test_an_organisations_organizer_invites_a_member_who_may_then_create_forums(
+    client, invitee
+):
+    org = await forums.ensure_organisation("ngo", name="NGO Alliance", name_local="NGO聯盟")
+    olga, _token = await make_user("olga")
+    await forums.join(org, olga, Role.ORGANIZER)
+    await make_user("stranger")
+    await sign_in(client, "olga")
+    index = (await client.get("/manage")).text
+    assert 'href="/manage/organisations/ngo"' in index
+    page = "/manage/organisations/ngo"
+    assert (await client.get(page)).status_code == 200
+    assert (await invite(client, page, "lee@example.org", "organizer")).status_code == 303
+    assert "NGO Alliance" in text_of(await mailed("lee@example.org"))
+    link = await link_in_mail("lee@example.org")
+    joined = await invitee.post(
+        link + "/new",
+        data={
+            "username": "lee",
+            "password": NEW_PASSWORD,
+            "_csrf_token": await csrf_token(invitee),
+        },
+    )
+    assert joined.status_code == 303
+    rows = await Membership.select(Membership.user.username, Membership.role).where(
+        Membership.organisation == org.id
+    )
+    assert sorted((r["user.username"], r["role"]) for r in rows) == [
+        ("lee", "organizer"),
+        ("olga", "organizer"),
+    ]
+    assert (await invitee.get("/manage/forums/new")).status_code == 200  # may create forums
+    assert (await invitee.get(page)).status_code == 200
+
+    await client.post("/logout", data={"_csrf_token": client.cookies["csrftoken"]})
+    await sign_in(client, "stranger")
+    refused = await client.get(page)
+    assert refused.status_code == 403
+    assert "organizers may manage its members." in refused.text
+    events = await TeamEvent.select(TeamEvent.action).where(TeamEvent.organisation == org.id)
+    assert [e["action"] for e in events] == ["team.invite", "team.accept"]
