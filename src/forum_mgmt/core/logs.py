@@ -29,8 +29,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"(?i)(\b(?:token|code|secret|password|_csrf_token)=)[^&#\s\"'<>]+"),
         rf"\g<1>{MARK}",
     ),
-    # API tokens (fm_) and device codes (fmd_) wherever they stand
-    (re.compile(r"\b(fmd?_)[A-Za-z0-9_-]{16,}"), rf"\g<1>{MARK}"),
+    # API tokens (fm_), device codes (fmd_) and team invitations (fmt_) wherever they stand
+    (re.compile(r"\b(fm[dt]?_)[A-Za-z0-9_-]{16,}"), rf"\g<1>{MARK}"),
     # an Authorization header, as a header line or in a dict's repr
     (re.compile(r"(?i)(\bbearer\s+)[^\s\"',]+"), rf"\g<1>{MARK}"),
 ]
