@@ -47,7 +47,7 @@ ACTIONS: dict[str, str] = {
     "team.role": N_("Role changed"),
     "team.remove": N_("Removed from the team"),
     "team.revoke": N_("Invitation withdrawn"),
-    "team.grant": N_("Role given (command line)"),
+    "team.grant": N_("Role given"),
 }
 SEARCHED = "searched"  # the one detail of a list: that it was a search (never its words)
 MAX_PAGE = 200
