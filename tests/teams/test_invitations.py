@@ -84,6 +84,19 @@ async def test_a_new_person_accepts_sets_a_password_and_the_role_works(
     )
     assert common.status_code == 422 and "most common" in common.text
 
+    no_csrf = await invitee.post(link + "/new", data={"username": "mei", "password": NEW_PASSWORD})
+    assert no_csrf.status_code == 403
+    taken = await invitee.post(
+        link + "/new",
+        data={
+            "username": "olga",
+            "password": NEW_PASSWORD,
+            "_csrf_token": invitee.cookies["csrftoken"],
+        },
+    )
+    assert taken.status_code == 409 and "That username is taken." in taken.text
+    assert await TeamInvitation.count().where(TeamInvitation.accepted_at.is_not_null()) == 0
+
     joined = await invitee.post(
         link + "/new",
         data={

@@ -118,22 +118,19 @@ async def invite(
             email,
             "team_invitation",
             language=language,
-            context=_mail_context(team, role, by, token, invitation.expires_at, language),
+            context=_mail_context(team, role, by, token, invitation.expires_at),
             forum_id=team.forum_id,
         )
     mail.kick()
     return invitation
 
 
-def _mail_context(
-    team: Team, role: Role, by: BaseUser, token: str, until: dt.datetime, language: str
-) -> dict:
+def _mail_context(team: Team, role: Role, by: BaseUser, token: str, until: dt.datetime) -> dict:
     place = team.place
     base = get_settings().base_url
     url = f"{base}/forums/{place.slug}" if team.forum else f"{base}/"
     zone = team.forum.timezone if team.forum else "Asia/Taipei"
-    with i18n.language(language):
-        until_text = time.local(until, zone).strftime("%Y-%m-%d %H:%M")
+    until_text = time.local(until, zone).strftime("%Y-%m-%d %H:%M")
     return {
         # "forum": what mail/_layout names at the top and bottom of every message
         "forum": {"name": place.name, "name_local": place.name_local, "url": url},

@@ -162,6 +162,8 @@ async def add(team: Team, user: BaseUser, role: Role, *, by: BaseUser | None, ac
     inside a transaction; returns the role they hold now."""
     held = await role_in(team, user.id)
     if held is not None and forums.RANK[held] >= forums.RANK[role]:
+        # nothing changes, but the trail still says who accepted
+        await trail.record(team.where(TeamEvent), action, by=by, user_id=user.id, role=held)
         return held
     if held is not None:
         await change_role(team, user.id, role, by=by)
