@@ -64,6 +64,8 @@ TABLES = [
     "category",
     "counter",
     "access_entry",
+    "team_event",
+    "team_invitation",
     "privacy_notice",
     "forum_key",
     "agenda_change",

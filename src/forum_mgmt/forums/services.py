@@ -171,6 +171,11 @@ async def role_on(user: BaseUser, forum: Forum) -> Role | None:
     return role
 
 
+def roles_changed() -> None:
+    """A role was changed outside `grant`: this worker forgets what it remembered at once."""
+    _known_roles.clear()
+
+
 async def forum_for(user: BaseUser, slug: str, role: Role) -> Forum:
     """The forum, if this user holds `role` (or a higher one) on it; else Forbidden."""
     forum = await get_forum(slug)

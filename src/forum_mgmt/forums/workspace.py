@@ -57,7 +57,12 @@ class ForumWorkspace(Controller):
         organisations = await services.organisations_for_new_forums(request.user)
         return Template(
             "manage/index.html",
-            context={"forums": forums, "can_create": bool(organisations), "section": "forums"},
+            context={
+                "forums": forums,
+                "can_create": bool(organisations),
+                "organisations": organisations,  # their organizers manage their members
+                "section": "forums",
+            },
         )
 
     @get("/forums/new")
