@@ -1,8 +1,8 @@
 """Badge PDFs: Chinese text extractable, QR codes readable from the printed page.
 
-Text comes out through poppler's pdftotext: pypdf 7.1 misreads the embedded Encoding CMap
-that fpdf2 writes for CFF CID fonts (it yields NULs between characters); pypdf checks the
-page sizes and the fonts.
+Text comes out through poppler's pdftotext and through pdfminer (pdfplumber), the two
+families of extractors that copy-paste, search and indexers use; pypdf checks the page
+sizes and the fonts, and reads the text too.
 """
 
 import io
@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -49,6 +50,12 @@ def page_texts(pdf: bytes) -> list[str]:
     ).stdout
     pages = out.decode().split("\f")[:-1]
     return ["\n".join(line.strip() for line in p.splitlines() if line.strip()) for p in pages]
+
+
+def plumber_texts(pdf: bytes) -> list[str]:
+    """Each page's lines as pdfminer (through pdfplumber) reads them."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [page.extract_text() for page in doc.pages]
 
 
 def rasterise(pdf: bytes, page: int, dpi: int = 150) -> Image.Image:
@@ -94,12 +101,26 @@ def test_a6_badge_has_both_scripts_organisation_category_and_forum():
     assert "Marco Chiesara" in second and "Press" in second and "林佳龍" not in second
 
 
-def test_font_is_an_embedded_subset_of_noto_sans_cjk_tc():
+def test_font_is_an_embedded_truetype_subset_of_noto_sans_cjk_tc():
     reader = PdfReader(io.BytesIO(badges.render([badge(1)])))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-    names = sorted(str(f.get_object()["/BaseFont"]) for f in fonts.values())
+    fonts = [f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    names = sorted(str(f["/BaseFont"]) for f in fonts)
     assert [n.split("+", 1)[1] for n in names] == ["NotoSansCJKTC", "NotoSansCJKTCBold"]
     assert all(len(n.split("+", 1)[0]) == 7 for n in names)  # "/ABCDEF+": a subset tag
+    # the encoding every extractor knows, not an embedded CMap pdfminer cannot read
+    assert [str(f["/Encoding"]) for f in fonts] == ["/Identity-H"] * 2
+    cid_fonts = [f["/DescendantFonts"][0].get_object() for f in fonts]
+    assert [str(c["/Subtype"]) for c in cid_fonts] == ["/CIDFontType2"] * 2  # TrueType
+    assert all("/FontFile2" in c["/FontDescriptor"] for c in cid_fonts)
+
+
+def test_poppler_pdfminer_and_pypdf_read_the_same_names():
+    pdf = badges.render([badge(1), badge(2, name="Chen Mei-ling", name_local="陳美玲")])
+    poppler, pdfminer = page_texts(pdf), plumber_texts(pdf)
+    pypdf = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert poppler == pdfminer == pypdf
+    assert {"林佳龍", "Lin Chia-lung", "NGO領袖論壇"} <= set(pdfminer[0].split("\n"))
+    assert {"陳美玲", "Chen Mei-ling"} <= set(pdfminer[1].split("\n"))
 
 
 def test_qr_code_reads_back_from_the_printed_page():

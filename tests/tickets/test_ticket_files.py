@@ -12,7 +12,7 @@ from forum_mgmt.tickets import codes, qr, services
 from forum_mgmt.tickets.keys import forum_key
 from tests.factories import make_forum, spelled
 from tests.registration.helpers import person
-from tests.tickets.test_badges import page_texts, qr_texts, rasterise
+from tests.tickets.test_badges import page_texts, plumber_texts, qr_texts, rasterise
 
 
 async def _confirmed(forum, n: int = 1, **fields):
@@ -98,6 +98,7 @@ async def test_ticket_pdf_has_both_scripts_dates_venue_and_a_readable_qr(client)
         spelled(style="long") + " · Taipei Guest House",  # "December 5, 2026 · …"
         "Attendee",
     ]
+    assert plumber_texts(response.content) == [text]  # pdfminer reads what poppler reads
     code = (await services.issue(forum, reg)).code
     assert qr_texts(rasterise(response.content, 1)) == [code]
 

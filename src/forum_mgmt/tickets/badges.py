@@ -1,30 +1,25 @@
 """Printable badge PDFs: A6, or four A6 badges on an A4 sheet with cut marks.
 
-fpdf2 embeds a subset of Noto Sans CJK TC (Debian's fonts-noto-cjk), so Chinese names
-are real glyphs and extractable text. Input is plain data, not registration rows.
+fpdf2 embeds a subset of Noto Sans CJK TC (Debian's fonts-noto-cjk, converted once to
+TrueType outlines by tickets/fonts.py), so Chinese names are real glyphs and text that
+poppler, pdfminer/pdfplumber and pypdf all extract. Input is plain data, not registration rows.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
 
 from forum_mgmt.core.i18n import N_, _
-from forum_mgmt.tickets import qr
+from forum_mgmt.tickets import fonts, qr
 
 WIDTH, HEIGHT = 105.0, 148.0  # A6, mm
 A4 = (210.0, 297.0)
 MARGIN = 7.0
 FONT = "NotoTC"
-_TC_FACE = 3  # Noto Sans CJK TC within the NotoSansCJK-*.ttc collections
-_DEBIAN_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-{}.ttc"
 
 # category -> band colour (white text on it reads well), label
 CATEGORIES: dict[str, tuple[tuple[int, int, int], str]] = {
@@ -52,34 +47,13 @@ class Badge:
     details: str = ""  # a ticket's date and venue, under the QR; empty on badges
 
 
-class FontMissing(RuntimeError):
-    pass
-
-
-@cache
-def font_file(style: str = "Regular") -> str:
-    """The Noto Sans CJK collection holding the TC face, as fontconfig finds it."""
-    fc_match = shutil.which("fc-match")
-    if fc_match:
-        pattern = "Noto Sans CJK TC" + (":bold" if style == "Bold" else "")
-        found = subprocess.run(  # noqa: S603 - fixed arguments
-            [fc_match, "-f", "%{file}", pattern], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        if "NotoSansCJK" in found and Path(found).exists():
-            return found
-    fallback = _DEBIAN_FONT.format(style)
-    if Path(fallback).exists():
-        return fallback
-    raise FontMissing("Noto Sans CJK TC is not installed: `make system-deps` installs it")
-
-
 def _pdf(layout: Layout) -> FPDF:
     pdf = FPDF(unit="mm", format=(WIDTH, HEIGHT) if layout == "a6" else A4)
     pdf.set_auto_page_break(False)
     pdf.set_margin(0)
     pdf.set_creator("forum_mgmt")
-    pdf.add_font(FONT, "", font_file("Regular"), collection_font_number=_TC_FACE)
-    pdf.add_font(FONT, "B", font_file("Bold"), collection_font_number=_TC_FACE)
+    pdf.add_font(FONT, "", fonts.truetype("Regular"))
+    pdf.add_font(FONT, "B", fonts.truetype("Bold"))
     return pdf
 
 
