@@ -92,11 +92,11 @@ async def test_ticket_pdf_has_both_scripts_dates_venue_and_a_readable_qr(client)
     assert text.split("\n") == [
         "Test Forum",
         "測試論壇",
-        "林佳龍",
         "Lin Chia-lung",
+        "林佳龍",
         "MOFA",
         spelled(style="long") + " · Taipei Guest House",  # "December 5, 2026 · …"
-        "Attendee",
+        "與會者 Attendee",
     ]
     assert plumber_texts(response.content) == [text]  # pdfminer reads what poppler reads
     code = (await services.issue(forum, reg)).code
@@ -108,7 +108,7 @@ async def test_ticket_pdf_in_chinese(client):
     reg = await _confirmed(forum, name="Lin", name_local="林佳龍")
     response = await client.get(f"/tickets/{reg.token}/ticket.pdf?lang=zh-TW")
     lines = page_texts(response.content)[0].split("\n")
-    assert lines[-2:] == [spelled(style="long", lang="zh-TW") + " · 台北賓館", "與會者"]
+    assert lines[-2:] == [spelled(style="long", lang="zh-TW") + " · 台北賓館", "與會者 Attendee"]
 
 
 async def test_ticket_page_shows_the_qr_and_links_for_confirmed_only(client):
