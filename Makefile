@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint fmt migrate demo messages messages-compile system-deps system-test-deps redis bench clean
+.PHONY: run test lint fmt migrate demo messages messages-compile system-deps system-test-deps fonts redis bench clean
 
 # --- installation (stamp files: a second run redoes nothing that is current) ---
 $(BIN)/python:
@@ -38,6 +38,11 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; \
 	fi
 
+# Badge fonts: Noto Sans CJK TC with TrueType outlines, converted once into var/fonts/ (a
+# minute or two a face; tickets/fonts.py says why). A second run finds them and returns.
+fonts: $(VENV)/.installed system-deps
+	@$(BIN)/forum-mgmt fonts
+
 # Debian's Chromium (Playwright never downloads a browser), CJK fonts and poppler-utils
 # (pdftotext, pdftoppm: the badge tests read the PDFs back) for the tests.
 system-test-deps:
@@ -62,7 +67,7 @@ redis:
 	fi
 
 # --- the two commands of the README ---
-run: $(VENV)/.installed messages-compile system-deps
+run: $(VENV)/.installed messages-compile system-deps fonts
 	$(BIN)/forum-mgmt migrate
 	$(BIN)/forum-mgmt demo
 	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -70,7 +75,7 @@ run: $(VENV)/.installed messages-compile system-deps
 # One pytest worker a core (pytest-xdist), a test file per worker at a time; each worker has
 # its own database (tests/conftest.py). TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= auto
-test: $(VENV)/.dev-installed messages-compile system-test-deps redis lint
+test: $(VENV)/.dev-installed messages-compile system-test-deps fonts redis lint
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # --- the rest ---

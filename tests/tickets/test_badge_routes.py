@@ -55,12 +55,17 @@ async def test_badges_of_every_confirmed_registration_with_tickets_issued(client
     assert response.headers["content-type"] == "application/pdf"
     texts = page_texts(response.content)
     assert [t.split("\n")[2:4] for t in texts] == [
-        ["林佳龍", "Lin Chia-lung"],
+        ["Lin Chia-lung", "林佳龍"],
         ["Marco Chiesara", "TFCF"],
-        ["王冠宇", "Wang Kuan-yu"],
-        ["陳美玲", "Chen Mei-ling"],
+        ["Wang Kuan-yu", "王冠宇"],
+        ["Chen Mei-ling", "陳美玲"],
     ]
-    assert [t.split("\n")[-1] for t in texts] == ["Speaker", "Speaker", "Press", "Attendee"]
+    assert [t.split("\n")[-1] for t in texts] == [
+        "講者 Speaker",
+        "講者 Speaker",
+        "媒體 Press",
+        "與會者 Attendee",
+    ]
     assert [await services.current_serial(p.id) for p in people] == [1, 1, 1, 1]
     assert await services.current_serial(waiting.id) is None
     codes = [(await services.issue(forum, p)).code for p in people]
@@ -75,7 +80,7 @@ async def test_filter_by_category_search_and_one_person(client):
     assert _pages(speakers.content) == 2
     assert "林佳龍" in page_texts(speakers.content)[0]
     press = await client.get("/manage/forums/tf/badges.pdf?q=Wang")
-    assert [t.split("\n")[2] for t in page_texts(press.content)] == ["王冠宇"]
+    assert [t.split("\n")[2] for t in page_texts(press.content)] == ["Wang Kuan-yu"]
     one = await client.get(f"/manage/forums/tf/badges.pdf?id={people[3].id}")
     assert _pages(one.content) == 1 and "陳美玲" in page_texts(one.content)[0]
     a4 = await client.get("/manage/forums/tf/badges.pdf?layout=a4")

@@ -1,5 +1,6 @@
 """The attendee's ticket: QR as SVG and PNG, a printable PDF, and the QR on the ticket page."""
 
+import datetime as dt
 import io
 import re
 
@@ -7,12 +8,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from forum_mgmt.core import i18n
 from forum_mgmt.registration import services as registration
 from forum_mgmt.tickets import codes, qr, services
 from forum_mgmt.tickets.keys import forum_key
-from tests.factories import make_forum, spelled
+from tests.factories import make_forum
 from tests.registration.helpers import person
-from tests.tickets.test_badges import page_texts, qr_texts, rasterise
+from tests.tickets.test_badges import page_texts, plumber_texts, qr_texts, rasterise
 
 
 async def _confirmed(forum, n: int = 1, **fields):
@@ -77,8 +79,13 @@ async def test_a_wrong_token_is_404(client):
     assert response.status_code == 404
 
 
+SUNDAY = dt.date(2027, 12, 5)
+
+
 async def test_ticket_pdf_has_both_scripts_dates_venue_and_a_readable_qr(client):
-    forum = await make_forum("tf", venue="Taipei Guest House", venue_local="台北賓館")
+    forum = await make_forum(
+        "tf", venue="Taipei Guest House", venue_local="台北賓館", starts_on=SUNDAY, ends_on=SUNDAY
+    )
     reg = await _confirmed(forum, name="Lin Chia-lung", name_local="林佳龍", organization="MOFA")
     response = await client.get(f"/tickets/{reg.token}/ticket.pdf")
     assert response.status_code == 200
@@ -92,22 +99,50 @@ async def test_ticket_pdf_has_both_scripts_dates_venue_and_a_readable_qr(client)
     assert text.split("\n") == [
         "Test Forum",
         "測試論壇",
-        "林佳龍",
         "Lin Chia-lung",
+        "林佳龍",
         "MOFA",
-        spelled(style="long") + " · Taipei Guest House",  # "December 5, 2026 · …"
-        "Attendee",
+        "Sun 5 Dec 2027 · Taipei Guest House",  # registered in English
+        "與會者 Attendee",
     ]
+    assert plumber_texts(response.content) == [text]  # pdfminer reads what poppler reads
     code = (await services.issue(forum, reg)).code
     assert qr_texts(rasterise(response.content, 1)) == [code]
 
 
-async def test_ticket_pdf_in_chinese(client):
-    forum = await make_forum("tf", venue="Taipei", venue_local="台北賓館")
-    reg = await _confirmed(forum, name="Lin", name_local="林佳龍")
-    response = await client.get(f"/tickets/{reg.token}/ticket.pdf?lang=zh-TW")
-    lines = page_texts(response.content)[0].split("\n")
-    assert lines[-2:] == [spelled(style="long", lang="zh-TW") + " · 台北賓館", "與會者"]
+async def test_ticket_pdf_is_in_the_language_the_person_registered_in(client):
+    forum = await make_forum(
+        "tf", venue="Taipei", venue_local="台北賓館", starts_on=SUNDAY, ends_on=SUNDAY
+    )
+    with i18n.language("zh-TW"):
+        chinese = await _confirmed(forum, 1, name="林佳龍", name_local="Lin Chia-lung")
+    english = await _confirmed(forum, 2, name="Lin Chia-lung", name_local="林佳龍")
+    assert (chinese.language, english.language) == ("zh-TW", "en")
+    for reg, asked, details in (
+        (chinese, "", "2027年12月5日 星期日 · 台北賓館"),
+        (chinese, "?lang=en", "2027年12月5日 星期日 · 台北賓館"),  # whoever opens the link
+        (english, "?lang=zh-TW", "Sun 5 Dec 2027 · Taipei"),
+    ):
+        response = await client.get(f"/tickets/{reg.token}/ticket.pdf{asked}")
+        lines = page_texts(response.content)[0].split("\n")
+        assert lines[-2:] == [details, "與會者 Attendee"]
+        assert plumber_texts(response.content)[0].split("\n")[-2:] == lines[-2:]
+
+
+@pytest.mark.parametrize(
+    ("lang", "days"),
+    [
+        ("en", "Sun 5 Dec 2027 – Mon 6 Dec 2027"),
+        ("zh-TW", "2027年12月5日 星期日 – 2027年12月6日 星期一"),
+    ],
+)
+async def test_a_ticket_for_several_days_names_the_first_and_the_last(client, lang, days):
+    monday = SUNDAY + dt.timedelta(days=1)
+    forum = await make_forum("tf", venue="", starts_on=SUNDAY, ends_on=monday)
+    with i18n.language(lang):
+        reg = await _confirmed(forum)
+    response = await client.get(f"/tickets/{reg.token}/ticket.pdf")
+    assert page_texts(response.content)[0].split("\n")[-2] == days
 
 
 async def test_ticket_page_shows_the_qr_and_links_for_confirmed_only(client):

@@ -16,6 +16,20 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     badges.add_argument("--category", help="only this category (its code, e.g. speaker)")
     badges.set_defaults(run=_badges)
+    fonts = sub.add_parser("fonts", help="make the badge fonts (TrueType outlines) once")
+    fonts.set_defaults(run=_fonts)
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    from forum_mgmt.tickets import fonts
+
+    try:
+        for style in fonts.STYLES:
+            print(fonts.truetype(style), file=sys.stderr)
+    except fonts.FontMissing as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
 
 
 class ProgressBar:

@@ -7,13 +7,15 @@ worker thread, never on the event loop (the interface language goes with it).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 
 import anyio.to_thread
+from babel.dates import format_date
 
 from forum_mgmt.audit import services as audit
 from forum_mgmt.audit.services import Actor
-from forum_mgmt.core import time
+from forum_mgmt.core import i18n
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.tables import Forum
@@ -76,16 +78,33 @@ async def ticket_of(token: str) -> tuple[Forum, Registration, services.Issued]:
     return forum, reg, await services.issue(forum, reg)
 
 
+# A ticket's days, spelled out and unambiguous: "Sun 6 Dec 2026", "2026年12月6日 星期日".
+_DAY = {"en": "EEE d MMM y", "zh-TW": "y年M月d日 EEEE"}
+
+
+def ticket_days(start: dt.date, end: dt.date) -> str:
+    """The forum's days in the current language. They are dates in the forum's own zone
+    (Forum.starts_on/ends_on are calendar days there), so no instant is converted."""
+    lang = i18n.current()
+    pattern = _DAY.get(lang, _DAY["en"])
+    days = [
+        format_date(day, format=pattern, locale=i18n.babel_locale(lang)) for day in (start, end)
+    ]
+    return days[0] if start == end else " – ".join(days)
+
+
 async def ticket_pdf(token: str) -> bytes:
-    """One printable ticket: the badge's layout, with the forum's dates and venue."""
+    """One printable ticket in the registrant's language (the one they registered in):
+    the badge's layout, with the forum's days and venue."""
     forum, reg, issued = await ticket_of(token)
     row = await registration.row_of(forum, reg.id)
-    venue = pick(forum.venue, forum.venue_local)
-    details = " · ".join(
-        part for part in (time.fmt_range(forum.starts_on, forum.ends_on), venue) if part
-    )
-    badge = dataclasses.replace(_badge(forum, reg, row.category, issued.code), details=details)
-    return await anyio.to_thread.run_sync(functools.partial(badges.render, [badge]))
+    with i18n.language(reg.language):
+        venue = pick(forum.venue, forum.venue_local)
+        details = " · ".join(
+            part for part in (ticket_days(forum.starts_on, forum.ends_on), venue) if part
+        )
+        badge = dataclasses.replace(_badge(forum, reg, row.category, issued.code), details=details)
+        return await anyio.to_thread.run_sync(functools.partial(badges.render, [badge]))
 
 
 def _badge(forum: Forum, reg: Registration, category: str, code: str) -> Badge:
