@@ -44,6 +44,8 @@ from forum_mgmt.forums.guards import PUBLIC, requires_role
 from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
+from forum_mgmt.invitations.routes import GroupCodePages, InvitationPages
+from forum_mgmt.invitations.workspace import InvitationWorkspace
 from forum_mgmt.mail import services as mail
 from forum_mgmt.privacy import services as privacy
 from forum_mgmt.privacy.routes import ErasureAPI, ErasurePages
@@ -230,6 +232,8 @@ def create_app() -> Litestar:
             ForumPages,
             AgendaPages,
             RegisterPages,
+            InvitationPages,
+            GroupCodePages,
             TicketPages,
             TicketFiles,
             ErasurePages,
@@ -274,6 +278,7 @@ def create_app() -> Litestar:
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,
+                    InvitationWorkspace,
                     PrivacyWorkspace,
                     AccessLogPages,
                 ],
