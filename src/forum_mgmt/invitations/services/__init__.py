@@ -10,6 +10,11 @@ from forum_mgmt.invitations.services.codes import (
     usable,
 )
 from forum_mgmt.invitations.services.csvfile import InvalidGuestList
+from forum_mgmt.invitations.services.forgetting import (
+    forget_admitted,
+    forget_forum,
+    forums_holding_guests,
+)
 from forum_mgmt.invitations.services.guest import decline, open_link, register
 from forum_mgmt.invitations.services.invite import (
     Options,
@@ -34,7 +39,10 @@ __all__ = [
     "codes",
     "create_code",
     "decline",
+    "forget_admitted",
+    "forget_forum",
     "forum_language",
+    "forums_holding_guests",
     "invitations",
     "invite",
     "invite_csv",
