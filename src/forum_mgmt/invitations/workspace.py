@@ -28,12 +28,16 @@ async def _page(
     values: dict | None = None,
     status_code: int = 200,
 ) -> Template:
+    categories = await registration.ensure_categories(forum)
+    # invitations are mostly for the categories the public cannot take
+    default = next((c for c in categories if not c.public), categories[0])
     return Template(
         "invitations/manage.html",
         context={
             "forum": forum,
             "section": "invitations",
-            "categories": await registration.ensure_categories(forum),
+            "categories": categories,
+            "default_category": default.id,
             "category_label": registration.category_name,
             "languages": LANGUAGES,
             "default_language": services.forum_language(forum),
