@@ -280,3 +280,28 @@ async def test_an_unknown_link_or_category_is_not_found(client, guest):
     wrong = await invite(client, forum, other_cats["vip"])  # another forum's category
     assert wrong.status_code == 404
     assert await Invitation.count() == 0
+
+
+async def test_the_invited_address_needs_no_confirmation_link_another_address_does(client, guest):
+    forum, cats = await organizer_forum(client, confirm_email=True)
+    await invite(client, forum, cats["vip"], email="a@example.org")
+    await invite(client, forum, cats["vip"], email="b@example.org")
+    tokens = await links()
+
+    same = await _register(guest, tokens["a@example.org"], email="a@example.org")
+    other = await _register(guest, tokens["b@example.org"], email="assistant@example.org")
+
+    assert same.status_code == 303 and same.headers["location"].startswith("/tickets/")
+    assert other.status_code == 200 and "assistant@example.org" in other.text  # check mailbox
+    rows = await Registration.select(Registration.email, Registration.status).order_by(
+        Registration.email
+    )
+    assert [(r["email"], r["status"]) for r in rows] == [
+        ("a@example.org", Status.CONFIRMED),
+        ("assistant@example.org", Status.UNCONFIRMED),
+    ]
+    # the link is spent either way: the address confirms the rest
+    assert await _states(client, forum) == {
+        "a@example.org": "registered",
+        "b@example.org": "registered",
+    }
