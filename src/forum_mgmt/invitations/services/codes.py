@@ -100,11 +100,9 @@ class CodeRow:
     revoked: bool
 
 
-async def codes(forum: Forum) -> list[CodeRow]:
+async def codes(forum: Forum, *, categories: list[Category]) -> list[CodeRow]:
     """The forum's group codes with their uses, newest first (one query)."""
-    labels = {
-        c.id: registration.category_name(c) for c in await registration.ensure_categories(forum)
-    }
+    labels = {c.id: registration.category_name(c) for c in categories}
     rows = (
         await GroupCode.select(*GroupCode.all_columns())
         .where(GroupCode.forum == forum.id)

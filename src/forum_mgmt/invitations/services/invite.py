@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from forum_mgmt.core import db, time
+from forum_mgmt.core import db, i18n, time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import Conflict, NotFound
 from forum_mgmt.core.i18n import DEFAULT, _
@@ -69,6 +69,8 @@ def link(token: str, language: str) -> str:
 
 
 def _mail(forum: Forum, invitation: Invitation, category: Category, token: str) -> Outbox:
+    with i18n.language(invitation.language):  # the category's name as the guest reads it
+        category_label = registration.category_name(category)
     return mail.outbox_row(
         invitation.email,
         "invitation",
@@ -76,8 +78,7 @@ def _mail(forum: Forum, invitation: Invitation, category: Category, token: str) 
         context={
             "name": invitation.name,
             "name_local": "",
-            "category": category.name,
-            "category_local": category.name_local,
+            "category": category_label,
             "invitation_url": link(token, invitation.language),
             "forum": forum_context(forum),
         },
@@ -208,11 +209,9 @@ def state_of(row: dict, outbox_status: str | None) -> State:
     return State.SENT
 
 
-async def invitations(forum: Forum) -> list[Row]:
+async def invitations(forum: Forum, *, categories: list[Category]) -> list[Row]:
     """The forum's invitations, newest first, each with its state (two queries)."""
-    labels = {
-        c.id: registration.category_name(c) for c in await registration.ensure_categories(forum)
-    }
+    labels = {c.id: registration.category_name(c) for c in categories}
     rows = (
         await Invitation.select(*Invitation.all_columns(exclude=[Invitation.token_hash]))
         .where(Invitation.forum == forum.id)
