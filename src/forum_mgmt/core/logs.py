@@ -22,6 +22,8 @@ MARK = "[redacted]"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # the attendee's private link, its files and its API: /tickets/<token>, /api/tickets/<token>
     (re.compile(r"(/tickets/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
+    # a guest's invitation link, a delegation's group code: /invitations/<token>, .../group/<code>
+    (re.compile(r"(/invitations/|/forums/[^/?#\s\"'<>]+/group/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
     # secrets in a query string or a form: ?token=..., &code=...
     (
         re.compile(r"(?i)(\b(?:token|code|secret|password|_csrf_token)=)[^&#\s\"'<>]+"),
