@@ -29,6 +29,7 @@ APP_REGISTRY = AppRegistry(
         "forum_mgmt.tickets.piccolo_app",
         "forum_mgmt.mail.piccolo_app",
         "forum_mgmt.registration.piccolo_app",
+        "forum_mgmt.invitations.piccolo_app",
         "forum_mgmt.checkin.piccolo_app",
     ]
 )

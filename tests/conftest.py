@@ -53,6 +53,8 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 IS_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 # Children first, so that RESTRICT foreign keys never refuse the clean-up.
 TABLES = [
+    "invitation",
+    "group_code",
     "device_code",
     "checkin",
     "ticket",

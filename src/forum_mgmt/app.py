@@ -44,6 +44,8 @@ from forum_mgmt.forums.guards import PUBLIC, requires_role
 from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
+from forum_mgmt.invitations.routes import GroupCodePages, InvitationPages
+from forum_mgmt.invitations.workspace import InvitationWorkspace
 from forum_mgmt.mail import services as mail
 from forum_mgmt.privacy import services as privacy
 from forum_mgmt.privacy.routes import ErasureAPI, ErasurePages
@@ -57,7 +59,8 @@ from forum_mgmt.registration.routes import (
     TicketAPI,
 )
 from forum_mgmt.teams import services as teams
-from forum_mgmt.teams.routes import InvitationPages, OrganisationPages, TeamPages
+from forum_mgmt.teams.routes import InvitationPages as TeamInvitationPages
+from forum_mgmt.teams.routes import OrganisationPages, TeamPages
 from forum_mgmt.tickets import mail as ticket_mail
 from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.routes import (
@@ -234,11 +237,13 @@ def create_app() -> Litestar:
             ForumPages,
             AgendaPages,
             RegisterPages,
+            InvitationPages,
+            GroupCodePages,
             TicketPages,
             TicketFiles,
             ErasurePages,
             LoginPages,
-            InvitationPages,
+            TeamInvitationPages,
             ExportRoutes,
             DeviceLink,
             healthz,
@@ -279,6 +284,7 @@ def create_app() -> Litestar:
                     TicketWorkspace,
                     CheckinDashboard,
                     RegistrationManagePages,
+                    InvitationWorkspace,
                     PrivacyWorkspace,
                     AccessLogPages,
                     TeamPages,

@@ -3,12 +3,13 @@ column of any table, and the forum's figures are what they were."""
 
 from __future__ import annotations
 
+from forum_mgmt.invitations.tables import Invitation
 from forum_mgmt.mail import services as mail
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.privacy import queries
 from forum_mgmt.registration.tables import Registration, Star
 from tests.conftest import csrf_token
-from tests.privacy.world import build, figures, find, into_the_past, needles
+from tests.privacy.world import DECLINED, build, figures, find, into_the_past, needles
 from tests.test_cli import cli
 
 
@@ -20,6 +21,14 @@ async def _blank(registration_id: int) -> None:
     assert (row.organization, row.title, row.dietary, row.accessibility) == ("", "", "", "")
     assert row.answers in ("{}", {}) and row.wanted_sessions in ("[]", [])
     assert await Star.count().where(Star.registration == registration_id) == 0
+
+
+async def _no_guest(forum) -> None:
+    """Every invitation of the forum blank, its states kept (used, declined)."""
+    rows = await Invitation.objects().where(Invitation.forum == forum.id).order_by(Invitation.id)
+    assert [(r.name, r.email) for r in rows] == [("", f"anonymised-{r.id}") for r in rows]
+    assert [r.registered_at is not None for r in rows] == [True, True, True, False]
+    assert rows[-1].declined_at is not None
 
 
 async def test_attendee_erasure_leaves_no_marker_and_the_figures(client, smtp):
@@ -39,9 +48,12 @@ async def test_attendee_erasure_leaves_no_marker_and_the_figures(client, smtp):
     assert "erased" in inbox.messages[-1]["Subject"]
     assert await find(needles(world, [1])) == []
     await _blank(world.people[0].id)
+    came_through = await Invitation.objects().where(Invitation.registration == world.people[0].id)
+    assert [(i.name, i.email) for i in came_through] == [("", f"anonymised-{came_through[0].id}")]
     assert await figures(world.forum) == before
-    # the others keep everything
+    # the others keep everything, the guest who declined too
     assert len(await find(needles(world, [2]))) > 10
+    assert len(await find(needles(world, [DECLINED]))) >= 3  # invitation, its mail, the notice
 
 
 async def test_retention_run_leaves_no_marker_and_the_figures(client, smtp):
@@ -54,9 +66,10 @@ async def test_retention_run_leaves_no_marker_and_the_figures(client, smtp):
 
     assert done.returncode == 0, done.stderr
     assert done.stdout == "pf: anonymised 3 registration(s), 90 days after its last day\n"
-    assert await find(needles(world, [1, 2, 3])) == []
+    assert await find(needles(world, [1, 2, 3, DECLINED])) == []
     for person in world.people:
         await _blank(person.id)
+    await _no_guest(forum)
     assert await figures(forum) == before
     again = cli("privacy", "apply")
     assert again.stdout == "Nothing to anonymise: no forum is past its retention period.\n"
@@ -77,7 +90,8 @@ async def test_organizer_purge_leaves_no_marker_and_the_figures(client, smtp):
         303,
         "/manage/forums/pf/privacy?anonymised=3",
     )
-    assert await find(needles(world, [1, 2, 3])) == []
+    assert await find(needles(world, [1, 2, 3, DECLINED])) == []
+    await _no_guest(forum)
     assert await figures(forum) == before
     page = await client.get("/manage/forums/pf/registrations")
     assert page.text.count("Anonymised") == 3

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 from forum_mgmt.audit.services import Actor
 from forum_mgmt.checkin import services as checkin
 from forum_mgmt.checkin.schemas import ScanIn
 from forum_mgmt.core import db, time
 from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.invitations import services as invitations
 from forum_mgmt.mail import services as mail
+from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.schemas import RegistrationIn
 from forum_mgmt.registration.tables import Registration
@@ -78,7 +81,9 @@ async def build(client, slug: str = "pf", people: int = 3) -> World:
             consent=True,
             session_ids=[workshop.id],
         )
-        reg = (await registration.register(forum, data)).registration
+        # Each came through an invitation (name and address in it, and in its mail).
+        _forum, outcome = await invitations.register(await _invited(forum, m), data)
+        reg = outcome.registration
         await tickets.issue(forum, reg)
         await registration.star(forum, reg, talk.id)
         if n < people:
@@ -86,6 +91,8 @@ async def build(client, slug: str = "pf", people: int = 3) -> World:
             await checkin.check_in(forum, scan, by=staff)
         regs.append(reg)
         tokens.append(reg.token)
+    # A guest who declined: named in the invitation and in the organizers' notice.
+    await invitations.decline(await _invited(forum, marks(DECLINED)))
     await mail.send_all()  # the confirmations go out
     await registration.mail_group(
         forum, registration.Filters(), subject="Hello", body="Hi", by=Actor(organizer.id)
@@ -97,6 +104,20 @@ async def build(client, slug: str = "pf", people: int = 3) -> World:
     assert marks(1)["organization"] in csv.text
     assert (await client.get(f"/manage/forums/{slug}/badges.pdf")).status_code == 200
     return World(forum, regs, tokens, organizer.username)
+
+
+DECLINED = 9  # the marks of the guest who declined
+
+
+async def _invited(forum: Forum, m: dict[str, str]) -> str:
+    """Invite the marked person (the forum's attendee category); the link's secret."""
+    attendee = (await registration.ensure_categories(forum))[0]
+    invited = await invitations.invite(
+        forum, attendee, name=m["name"], email=m["email"], options=invitations.Options()
+    )
+    mailed = await Outbox.objects().where(Outbox.id == invited.outbox_id).first()
+    context = mailed.context if isinstance(mailed.context, dict) else json.loads(mailed.context)
+    return context["invitation_url"].rsplit("/", 1)[1].split("?")[0]
 
 
 async def text_columns() -> list[tuple[str, str]]:
@@ -135,9 +156,13 @@ async def find(needles: list[str]) -> list[str]:
 
 
 def needles(world: World, people: list[int]) -> list[str]:
-    """Every marker of these people (1-based), their old links' secrets too."""
+    """Every marker of these people (1-based), their old links' secrets too; DECLINED is
+    the guest who declined (a name and an address only)."""
     found = []
     for n in people:
+        if n == DECLINED:
+            found += [marks(n)["name"], marks(n)["email"]]
+            continue
         found += marks(n).values()
         found.append(world.tokens[n - 1])
     return found

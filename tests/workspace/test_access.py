@@ -28,6 +28,7 @@ from forum_mgmt.checkin.services import check_in
 from forum_mgmt.core import time
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum, Role
+from forum_mgmt.invitations import services as invitations
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Question
 from forum_mgmt.teams import services as teams
@@ -197,6 +198,26 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
         # checked in test_another_forums_ids_are_not_found_through_ones_own.
         ORG,
         Call(F + "/registration-settings/questions/{question}/remove", last=True, elsewhere=303),
+    ),
+    ("GET", M + "/invitations"): line(ORG, F + "/invitations"),
+    ("POST", M + "/invitations"): line(
+        ORG, Call(F + "/invitations", {"name": "G", "email": "g@example.org", "category": "{vip}"})
+    ),
+    # no file: 422, nothing sent
+    ("POST", M + "/invitations/upload"): line(
+        ORG, Call(F + "/invitations/upload", {"category": "{vip}"})
+    ),
+    ("POST", M + "/invitations/{invitation_id:int}/resend"): line(
+        ORG, F + "/invitations/{guest_invitation}/resend"
+    ),
+    ("POST", M + "/invitations/{invitation_id:int}/revoke"): line(
+        ORG, Call(F + "/invitations/{guest_invitation}/revoke", last=True)
+    ),
+    ("POST", M + "/group-codes"): line(
+        ORG, Call(F + "/group-codes", {"category": "{vip}", "max_uses": "3"})
+    ),
+    ("POST", M + "/group-codes/{code_id:int}/revoke"): line(
+        ORG, Call(F + "/group-codes/{group_code}/revoke", last=True)
     ),
     # without the slug typed to confirm: 422, nothing anonymised or deleted
     ("GET", M + "/privacy"): line(ORG, F + "/privacy"),
@@ -369,6 +390,11 @@ async def _world() -> World:
     reg = (await registration.register(forum, person(1))).registration
     await tickets.issue(forum, reg)
     other_person = (await registration.register(forum, person(2))).registration
+    vip = next(c for c in await registration.ensure_categories(forum) if c.code == "vip")
+    guest = await invitations.invite(
+        forum, vip, name="Guest", email="guest@example.org", options=invitations.Options()
+    )
+    code = await invitations.create_code(forum, vip, label="Delegation", max_uses=2)
     scan = ScanIn(registration_id=reg.id, gate="A", nonce="world")
     ids = {
         "slug": "tf",
@@ -386,6 +412,9 @@ async def _world() -> World:
         "invitation": invited["tf"].id,
         "org_member": users["organizer"].id,
         "org_invitation": invited["org"].id,
+        "vip": vip.id,
+        "guest_invitation": guest.id,
+        "group_code": code.id,
     }
     device_codes = {
         who: await device_code(secrets[who], "tf") for who in ("staff", "organizer", "admin")

@@ -24,6 +24,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(/tickets/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
     # a team invitation's link: /team-invitation/<token>
     (re.compile(r"(/team-invitation/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
+    # a guest's invitation link, a delegation's group code: /invitations/<token>, .../group/<code>
+    (re.compile(r"(/invitations/|/forums/[^/?#\s\"'<>]+/group/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
     # secrets in a query string or a form: ?token=..., &code=...
     (
         re.compile(r"(?i)(\b(?:token|code|secret|password|_csrf_token)=)[^&#\s\"'<>]+"),

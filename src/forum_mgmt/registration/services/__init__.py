@@ -43,6 +43,7 @@ from forum_mgmt.registration.services.listing import (
 )
 from forum_mgmt.registration.services.notify import manage_url, outbox_folder
 from forum_mgmt.registration.services.register import (
+    Admission,
     Mailbox,
     Outcome,
     check,
@@ -71,6 +72,7 @@ from forum_mgmt.registration.services.waitlist import (
 
 __all__ = [
     "TICKET_COOKIE",
+    "Admission",
     "Audience",
     "Filters",
     "Mailbox",

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from typing import Protocol
 
 import msgspec
 
@@ -60,6 +61,31 @@ class Mailbox:
     email: str
 
 
+class Admission(Protocol):
+    """Let in by something a domain to the right issued (an invitation, a group code): the
+    category it places the person in, what it lets them skip, and how it is spent. Its
+    `claim` is the first write of the sign-up's transaction and raises to refuse (used up,
+    revoked), so a sign-up that fails later gives the use back with everything else."""
+
+    @property
+    def category_code(self) -> str: ...
+
+    @property
+    def skip_approval(self) -> bool: ...
+
+    @property
+    def skip_quota(self) -> bool: ...
+
+    @property
+    def proven_email(self) -> str | None:
+        """An address the issuer has proven (it mailed the link there): no confirmation."""
+
+    async def claim(self) -> None: ...
+
+    async def admitted(self, registration: Registration) -> None:
+        """In the same transaction, once the registration has its id."""
+
+
 def is_unique_violation(err: Exception) -> bool:
     if isinstance(err, sqlite3.IntegrityError):
         return "UNIQUE" in str(err)
@@ -87,7 +113,13 @@ class Checked:
     workshops: list[dict]
 
 
-async def check(forum: Forum, data: RegistrationIn, *, by_organizer: bool = False) -> Checked:
+async def check(
+    forum: Forum,
+    data: RegistrationIn,
+    *,
+    by_organizer: bool = False,
+    admission: Admission | None = None,
+) -> Checked:
     """Every field at once: an InvalidRegistration names each field that needs attention."""
     fields: dict[str, str] = {}
     clean = {name: checks.check_text(fields, name, getattr(data, name)) for name in checks.LIMITS}
@@ -96,7 +128,10 @@ async def check(forum: Forum, data: RegistrationIn, *, by_organizer: bool = Fals
     if not data.consent:
         fields["consent"] = _("Registration needs your consent to the privacy notice.")
     categories, questions = await catalogue.form_setup(forum)
-    category = checks.pick_category(fields, categories, data.category, by_organizer=by_organizer)
+    code = admission.category_code if admission else data.category
+    category = checks.pick_category(
+        fields, categories, code, by_organizer=by_organizer or admission is not None
+    )
     answers = checks.check_answers(fields, questions, data.answers)
     workshops = await catalogue.workshops(forum) if data.session_ids else []
     session_ids = checks.check_sessions(fields, workshops, data.session_ids)
@@ -136,12 +171,14 @@ async def register(
     *,
     by_organizer: bool = False,
     address: str | None = None,
+    admission: Admission | None = None,
 ) -> Outcome | Mailbox:
     """Confirm, wait-list or hold for approval; never more confirmed seats than capacity.
     From the public (`address`: the client's), at most the forum's sign-ups per address
-    and hour; on a forum that confirms addresses, the person's link decides (Mailbox)."""
+    and hour; on a forum that confirms addresses, the person's link decides (Mailbox).
+    An `admission` places the person in its category, past what it lets them skip."""
     open_forum_or_raise(forum)
-    c = await check(forum, data, by_organizer=by_organizer)
+    c = await check(forum, data, by_organizer=by_organizer, admission=admission)
     if address is not None:
         await limits.take_signup(forum, address)
     reg = Registration(
@@ -166,17 +203,24 @@ async def register(
         created_at=time.now(),
         updated_at=time.now(),
     )
-    if forum.confirm_email and not by_organizer:
-        return await _hold(forum, reg)
+    proven = admission is not None and admission.proven_email == c.email
+    if forum.confirm_email and not by_organizer and not proven:
+        return await _hold(forum, reg, admission)
     if c.session_ids:
         await seats.ensure(*(seats.session_key(s) for s in c.session_ids))
     position = None
     try:
         async with seats.gate(forum.id), transaction():
-            # The guarding write comes first: the seat, then the row that holds it.
-            if forum.approval or c.category.approval:
+            # The guarding write comes first: the admission's use, the seat, then the row.
+            if admission is not None:
+                await admission.claim()
+            skip_approval = admission is not None and admission.skip_approval
+            if (forum.approval or c.category.approval) and not skip_approval:
                 reg.status = Status.PENDING
             elif await seats.take_seat(forum, c.category, c.categories):
+                reg.status = Status.CONFIRMED
+            elif admission is not None and admission.skip_quota:
+                await seats.force_seat(forum, c.category, c.categories)
                 reg.status = Status.CONFIRMED
             elif forum.waitlist:
                 reg.status = Status.WAITLISTED
@@ -190,6 +234,8 @@ async def register(
             else:  # the registration and its message in one statement (see db.insert)
                 message = notify.message(forum, reg, str(reg.status), waitlist_position=position)
                 await insert(reg, message)
+            if admission is not None:
+                await admission.admitted(reg)
     except Exception as err:
         if not is_unique_violation(err):
             raise
@@ -253,7 +299,7 @@ def confirm_context(forum: Forum, registration: Registration) -> dict:
     }
 
 
-async def _hold(forum: Forum, reg: Registration) -> Mailbox:
+async def _hold(forum: Forum, reg: Registration, admission: Admission | None) -> Mailbox:
     """Keep the sign-up unconfirmed (no seat, no ticket) and mail its confirmation link; an
     address already registered gets its private link (or its pending link) instead."""
     now = time.now()
@@ -270,7 +316,11 @@ async def _hold(forum: Forum, reg: Registration) -> Mailbox:
     message = notify.message(forum, reg, "confirm_email", extra=confirm_context(forum, reg))
     try:
         async with transaction():
+            if admission is not None:  # the use is spent now; the link confirms the address
+                await admission.claim()
             await insert(reg, message)
+            if admission is not None:
+                await admission.admitted(reg)
     except Exception as err:
         if not is_unique_violation(err):
             raise

@@ -115,6 +115,14 @@ async def take_seat(forum: Forum, category: Category, categories: list[Category]
     return True
 
 
+async def force_seat(forum: Forum, category: Category, categories: list[Category]) -> None:
+    """A seat past the limits, which the organizer allowed (an invitation past quota):
+    counted like any other, so that the pools stay exact when people leave. Same rows and
+    lock order as take_seat (the rows exist: catalogue.ensure_categories made them)."""
+    await take(forum_key(forum.id), 0)
+    await take(pool(forum, category, categories)[0], 0)
+
+
 async def release_seat(forum: Forum, category: Category, categories: list[Category]) -> None:
     await release(forum_key(forum.id))
     await release(pool(forum, category, categories)[0])

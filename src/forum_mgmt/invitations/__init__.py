@@ -1,0 +1,1 @@
+"""Guests let in by the organizer: personal invitations and group codes."""
