@@ -64,7 +64,7 @@ redis:
 # --- the two commands of the README ---
 run: $(VENV)/.installed messages-compile system-deps
 	$(BIN)/forum-mgmt migrate
-	$(BIN)/forum-mgmt demo
+	$(BIN)/forum-mgmt demo --listen $(HOST):$(PORT)
 	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: $(VENV)/.dev-installed messages-compile system-test-deps redis lint
