@@ -95,7 +95,7 @@ async def test_ticket_pdf_has_both_scripts_dates_venue_and_a_readable_qr(client)
         "林佳龍",
         "Lin Chia-lung",
         "MOFA",
-        spelled(style="long") + " · Taipei Guest House",  # "December 5, 2026 · …"
+        spelled(style="long") + " · Taipei Guest House",  # "5 December 2026 · …"
         "Attendee",
     ]
     code = (await services.issue(forum, reg)).code
