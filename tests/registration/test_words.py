@@ -41,6 +41,10 @@ async def test_a_persons_name_is_xingming_and_a_forums_name_mingcheng(client):
     await sign_in(client, "olga")
     settings = html.fromstring((await client.get("/manage/forums/test-forum?lang=zh-TW")).text)
     assert settings.xpath("string(//label[@for='f-name'])").startswith("名稱")
+    for kind, word in (("speakers", "姓名"), ("rooms", "名稱")):
+        page = await client.get(f"/manage/forums/test-forum/{kind}?lang=zh-TW")
+        label = html.fromstring(page.text).xpath("string(//label[@for='f-name'])")
+        assert label.startswith(word), kind
 
 
 async def test_the_consent_links_to_the_forums_privacy_notice(client):
