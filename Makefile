@@ -69,7 +69,7 @@ redis:
 # --- the two commands of the README ---
 run: $(VENV)/.installed messages-compile system-deps fonts
 	$(BIN)/forum-mgmt migrate
-	$(BIN)/forum-mgmt demo
+	$(BIN)/forum-mgmt demo --listen $(HOST):$(PORT)
 	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # One pytest worker a core (pytest-xdist), a test file per worker at a time; each worker has

@@ -36,7 +36,7 @@ def utc(clock: str, day: dt.date = DAY) -> dt.datetime:
 
 
 def spelled(day: dt.date = DAY, style: str = "full", lang: str = "en") -> str:
-    """A day as the pages write it ("Saturday, December 5, 2026", "2026年12月5日 星期六")."""
+    """A day as the pages write it ("Saturday, 5 December 2026", "2026年12月5日 星期六")."""
     return format_date(day, format=style, locale=i18n.babel_locale(lang))
 
 

@@ -23,7 +23,7 @@ from forum_mgmt.agenda.routes import AgendaAdminAPI, AgendaAPI, AgendaPages
 from forum_mgmt.agenda.workspace import GridPages, ImportPages, ItemPages, SessionPages
 from forum_mgmt.audit import services as audit
 from forum_mgmt.audit.routes import AccessLogPages
-from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerPages
+from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerList, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.checkin.services import trail as checkin_trail
 from forum_mgmt.core import db, health, i18n, logs, stores, text
@@ -295,7 +295,7 @@ def create_app() -> Litestar:
             Router(
                 path="/checkin",
                 guards=[requires_role],
-                route_handlers=[ScannerPages],
+                route_handlers=[ScannerList, ScannerPages],
                 opt={"role": Role.STAFF},
                 include_in_schema=False,
             ),

@@ -70,7 +70,7 @@ async def test_agenda_shows_sessions_by_day_in_local_time_with_speakers(client):
     page = await client.get("/forums/tf/agenda")
     assert page.status_code == 200
     html = page.text
-    assert spelled() in html  # such as "Saturday, December 5, 2026"
+    assert spelled() in html  # such as "Saturday, 5 December 2026"
     assert ">09:00</time>–<time" in html  # Taipei wall-clock time, not UTC 01:00
     assert "Lin Chia-lung" in html
     assert "林佳龍" in html

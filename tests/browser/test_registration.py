@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
     ("lang", "submit", "consent_error", "status", "country"),
     [
         ("en", "Register", "Registration needs your consent", "Confirmed", "Taiwan"),
-        ("zh-TW", "報名", "報名前請先同意隱私權聲明", "報名成功", "台灣"),
+        ("zh-TW", "報名", "報名前請先同意隱私權聲明", "報名成功", "臺灣"),
     ],
 )
 async def test_register_on_a_phone_and_land_on_the_ticket(

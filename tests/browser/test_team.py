@@ -1,12 +1,13 @@
 """An organizer invites a colleague as staff; the colleague opens the mailed link, sets a
-password and lands signed in, with the forum in their workspace."""
+password and lands signed in on the forum's scanner (its check-in is open: the forum is
+today)."""
 
 import pytest
 
 from forum_mgmt.forums.tables import Role
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_builder import _sign_in
-from tests.factories import make_forum, make_user
+from tests.factories import TODAY, make_forum, make_user
 from tests.teams.helpers import NEW_PASSWORD, link_in_mail
 
 pytestmark = pytest.mark.browser
@@ -15,7 +16,13 @@ pytestmark = pytest.mark.browser
 async def test_organizer_invites_a_colleague_who_sets_a_password_and_lands_signed_in(
     live_server, browser
 ):
-    await make_forum("team-forum", name="NGO Leaders Forum", name_local="NGO領袖論壇")
+    await make_forum(
+        "team-forum",
+        name="NGO Leaders Forum",
+        name_local="NGO領袖論壇",
+        starts_on=TODAY,
+        ends_on=TODAY,
+    )
     from forum_mgmt.forums import services as forums
 
     await make_user("olga", role=Role.ORGANIZER, forum=await forums.get_forum("team-forum"))
@@ -46,10 +53,10 @@ async def test_organizer_invites_a_colleague_who_sets_a_password_and_lands_signe
     await mei.fill("#f-username", "mei")
     await mei.fill("#f-password", NEW_PASSWORD)
     await mei.click("text=Create my account and join")
-    await mei.wait_for_url(f"{live_server}/manage")
-    assert "NGO Leaders Forum" in await mei.inner_text("main")  # signed in, with the forum
-    await mei.goto(f"{live_server}/checkin/team-forum")  # staff: the scanner opens
-    assert mei.url == f"{live_server}/checkin/team-forum"
+    await mei.wait_for_url(f"{live_server}/checkin/team-forum")  # staff: on the scanner
+    await mei.screenshot(path=str(ARTIFACTS / "team-landed-360.png"), full_page=True)
+    await mei.goto(f"{live_server}/manage")
+    assert "NGO Leaders Forum" in await mei.inner_text("main")  # and the forum in the list
 
     await page.goto(f"{live_server}/manage/forums/team-forum/team?lang=en")
     assert await page.is_visible("tr[data-member='mei']")

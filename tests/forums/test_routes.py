@@ -40,7 +40,7 @@ async def test_forum_home_shows_names_theme_dates_venue_and_register(client):
     assert "Test Forum" in page.text
     assert "測試論壇" in page.text
     assert "Testing everything" in page.text
-    assert spelled(style="long") in page.text  # such as "December 5, 2026"
+    assert spelled(style="long") in page.text  # such as "5 December 2026"
     assert "Taipei International Convention Center" in page.text
     assert 'href="/forums/tf/register"' in page.text
 

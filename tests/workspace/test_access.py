@@ -261,6 +261,7 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
         Call("/manage/tokens/{own_token}/device-link", {"forum": "{own_forum}"}),
     ),
     # -- the door ----------------------------------------------------------------------
+    ("GET", "/checkin"): line(Access.SIGNED_IN, "/checkin"),
     ("GET", "/checkin/{slug:str}"): line(STAFF, "/checkin/{slug}"),
     ("GET", "/checkin/{slug:str}/device"): line(
         Access.DEVICE, Call("/checkin/{slug}/device?code={device_code}", last=True)

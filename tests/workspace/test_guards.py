@@ -8,7 +8,7 @@ from litestar import Litestar, Router, get
 from forum_mgmt.app import create_app
 from forum_mgmt.forums.guards import ROLES, requires_role
 
-GUARDED = ("/api/", "/manage", "/checkin/")
+GUARDED = ("/api/", "/manage", "/checkin")  # /checkin: the list of a person's scanners
 UNGUARDED = {"/checkin/{slug:str}/device"}  # the device link checks its own code
 
 

@@ -18,11 +18,10 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 
-DEFAULT_NEXT = "/manage"
-
 
 def _safe_next(target: str) -> str:
-    """Only a path on this site: never redirect a signed-in person elsewhere. Browsers drop
+    """Only a path on this site, or "" (then sign-in sends the person to their home, see
+    forums.services.home_for): never redirect a signed-in person elsewhere. Browsers drop
     tabs and newlines from a URL and read a backslash as a slash (a tab or a backslash after
     the first slash makes "//evil.example"): only printable ASCII, no backslash, no host."""
     if (
@@ -33,12 +32,12 @@ def _safe_next(target: str) -> str:
         and not parts.netloc
     ):
         return target
-    return DEFAULT_NEXT
+    return ""
 
 
 class LoginPages(Controller):
     @get("/login", name="login")
-    async def login_form(self, next: FromQuery[str] = DEFAULT_NEXT) -> Template:
+    async def login_form(self, next: FromQuery[str] = "") -> Template:
         return Template("accounts/login.html", context={"next": _safe_next(next), "username": ""})
 
     @post("/login", status_code=HTTP_200_OK)
@@ -57,7 +56,7 @@ class LoginPages(Controller):
                 status_code=err.status_code,
             )
         sessions.renew(request, {SESSION_KEY: user.id})
-        return Redirect(_safe_next(data.next), status_code=303)
+        return Redirect(_safe_next(data.next) or await forums.home_for(user), status_code=303)
 
     @get("/logout", name="logout")
     async def logout_form(self) -> Template:

@@ -18,13 +18,32 @@ from markupsafe import Markup
 from forum_mgmt.accounts.auth import DeviceScope
 from forum_mgmt.checkin.schemas import DeviceCodeIn, DeviceLinkIn
 from forum_mgmt.checkin.services import devices
-from forum_mgmt.core import sessions
+from forum_mgmt.core import sessions, time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.i18n import _
 from forum_mgmt.core.settings import get_settings
+from forum_mgmt.forums import services as forum_services
 from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.registration import services as registration
 from forum_mgmt.tickets import qr
+
+
+class ScannerList(Controller):
+    """Mounted in the /checkin router: anyone signed in sees the scanners of the forums
+    they have a role on (where sign-in sends staff of several forums)."""
+
+    path = "/"
+    opt = {"role": SIGNED_IN}  # noqa: RUF012 - Litestar's controller option
+
+    @get("/", name="checkin-scanners")
+    async def scanners(self, request: Request) -> Template:
+        now = time.now()
+        forums = []
+        for forum, _role in await forum_services.forums_with_roles(request.user):
+            opens, closes = forum_services.checkin_window(forum)
+            state = "open" if opens <= now < closes else "soon" if now < opens else "over"
+            forums.append((forum, opens, state))
+        return Template("checkin/scanners.html", context={"forums": forums, "section": "scanners"})
 
 
 class ScannerPages(Controller):
@@ -40,6 +59,8 @@ class ScannerPages(Controller):
             "checkin/scanner.html",
             context={
                 "forum": forum,
+                # a device link's session may open nothing else: no way out to the workspace
+                "device": isinstance(request.auth, DeviceScope),
                 "lists": await registration.workshops(forum),
                 "urls": {
                     "scan": f"{api}/checkins",

@@ -16,6 +16,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     demo.add_argument(
         "--date", type=_date, help="the demo's day, YYYY-MM-DD (default: today in Taipei)"
     )
+    demo.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="the address `forum-mgmt serve` will listen on, for the links printed "
+        "(without BASE_URL; `make run` passes its HOST and PORT)",
+    )
     demo.set_defaults(run=_demo)
 
 
@@ -28,7 +34,11 @@ def _date(text: str) -> dt.date:
 
 def _demo(args: argparse.Namespace) -> int:
     from forum_mgmt import demo
-    from forum_mgmt.core.settings import get_settings
+    from forum_mgmt.core.settings import follow_listen_address, get_settings
+
+    if args.listen:
+        host, _colon, port = args.listen.rpartition(":")
+        follow_listen_address(host.strip("[]"), int(port))
 
     async def load() -> tuple[Forum, bool, dict[str, str]]:
         forum, created = await demo.load(args.date)
@@ -45,12 +55,14 @@ def _demo(args: argparse.Namespace) -> int:
     # show the demo sign-in again; never in production.
     saved = get_settings().data_dir / "demo-sign-in.txt"
     if team and not get_settings().production:
-        lines = [f"{base}/login  {name} / {password}" for name, password in team.items()]
+        lines = [f"{name} / {password}" for name, password in team.items()]
         saved.write_text("\n".join(lines) + "\n")
         saved.chmod(0o600)
     if saved.exists():
         print("Demo sign-in (organizer, then door staff):")
-        print(saved.read_text(), end="")
+        for line in saved.read_text().splitlines():
+            # the address is today's (another PORT, another BASE_URL), not the first run's
+            print(f"{base}/login  {line.rpartition('/login  ')[2]}")
     elif team:
         for name, password in team.items():
             print(f"Demo sign-in at {base}/login: {name} / {password}  (shown once)")

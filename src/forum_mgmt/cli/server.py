@@ -30,7 +30,13 @@ def _migrate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    print(f"Serving forum_mgmt on http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
+    from forum_mgmt.core.settings import follow_listen_address, get_settings, listen_url
+
+    follow_listen_address(args.host, args.port)
+    print(f"Serving forum_mgmt on {listen_url(args.host, args.port)} (Ctrl+C to stop)")
+    if get_settings().base_url != listen_url(args.host, args.port):
+        print(f"Links and mail name BASE_URL: {get_settings().base_url}")
+    sys.stdout.flush()
     uvicorn.run(
         "forum_mgmt.app:create_app",
         factory=True,

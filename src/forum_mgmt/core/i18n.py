@@ -24,7 +24,8 @@ DEFAULT = "en"
 LANGUAGES = {"en": "English", "zh-TW": "繁體中文"}
 # gettext catalogue folder and Babel locale for each interface language
 _CATALOGUE = {"en": "en", "zh-TW": "zh_TW"}
-_BABEL = {"en": "en", "zh-TW": "zh_Hant_TW"}
+# International English (CLDR en_001): "6 Dec 2026", day before month, never "12/6/26"
+_BABEL = {"en": "en_001", "zh-TW": "zh_Hant_TW"}
 LOCALES_DIR = ROOT / "locales"
 
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT)
@@ -78,6 +79,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A word that reads differently by what it names: pgettext("person", "Name") is 姓名,
+    a forum's or a room's "Name" is 名稱."""
+    return translations(current()).pgettext(context, message)
 
 
 def N_(message: str) -> str:

@@ -59,7 +59,7 @@ def _setup(engine: Engine) -> None:
     env = engine.engine
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
-        gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
+        gettext=i18n._, ngettext=i18n.ngettext, pgettext=i18n.pgettext, newstyle=True
     )
     env.globals.update(
         lang=i18n.current,
@@ -68,10 +68,12 @@ def _setup(engine: Engine) -> None:
         pick=pick,
         pair=pair,
         switch_url=switch_url,
+        comma=time.comma,
     )
     env.filters.update(
         local_time=_local_time,
         local_date=_local_date,
+        local_day_time=time.fmt_day_time,
         date_range=time.fmt_range,
     )
 

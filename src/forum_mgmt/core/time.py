@@ -57,11 +57,24 @@ def today(tz: str) -> dt.date:
 
 
 def fmt_date(day: dt.date | dt.datetime, style: str = "full") -> str:
-    return format_date(day, format=style, locale=babel_locale())
+    """full, long or medium: "Sunday, 6 December 2026", "6 Dec 2026", "2026年12月6日 星期日".
+    All-number dates ("short") read differently across the world: medium stands in."""
+    return format_date(day, format="medium" if style == "short" else style, locale=babel_locale())
 
 
 def fmt_time(instant: dt.datetime, tz: str) -> str:
     return format_time(local(instant, tz), format="HH:mm", locale=babel_locale())
+
+
+def fmt_day_time(instant: dt.datetime, tz: str, style: str = "full") -> str:
+    """A day and a time in the zone, joined as the language writes it: "Sunday, 6 December
+    2026, 09:00", "2026年12月6日 星期日，09:00" (a full-width comma in Chinese)."""
+    return f"{fmt_date(local(instant, tz), style)}{comma()}{fmt_time(instant, tz)}"
+
+
+def comma() -> str:
+    """The comma between a day and a time: full-width after Chinese (星期日，09:00)."""
+    return "，" if babel_locale().language == "zh" else ", "
 
 
 def fmt_range(start: dt.date, end: dt.date) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from time import monotonic
 
@@ -281,3 +282,48 @@ async def unpublish(forum: Forum) -> Forum:
 
 def _as_input(forum: Forum) -> dict:
     return {name: getattr(forum, name) for name in ForumIn.__struct_fields__}
+
+
+# Where people go: the one rule for "after signing in" --------------------------------
+
+
+def checkin_window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
+    """Check-in is open from the start of the day before the first day until the last day
+    ends, in the forum's zone."""
+    opens, _end = time.day_bounds(forum.starts_on - dt.timedelta(days=1), forum.timezone)
+    _start, closes = time.day_bounds(forum.ends_on, forum.timezone)
+    return opens, closes
+
+
+def checkin_open(forum: Forum) -> bool:
+    opens, closes = checkin_window(forum)
+    return opens <= time.now() < closes
+
+
+async def forums_with_roles(user: BaseUser) -> list[tuple[Forum, Role]]:
+    """The forums this person has a role on, with that role (an admin organizes every
+    forum), soonest first."""
+    forums = await managed_forums(user)
+    if user.admin:
+        return [(forum, Role.ORGANIZER) for forum in forums]
+    rows = await ForumRole.select(ForumRole.forum, ForumRole.role).where(ForumRole.user == user.id)
+    held = {row["forum"]: Role(row["role"]) for row in rows}
+    return [(forum, held[forum.id]) for forum in forums if forum.id in held]
+
+
+async def home_for(user: BaseUser) -> str:
+    """Where a person lands after signing in (or accepting an invitation): whoever
+    organizes anything, their workspace; staff (organizers of nothing) the scanner of the
+    one forum whose check-in is open, else the list of their scanners."""
+    if user.admin:
+        return "/manage"
+    roles = await forums_with_roles(user)
+    if any(role == Role.ORGANIZER for _forum, role in roles):
+        return "/manage"
+    staffed = [forum for forum, role in roles if role == Role.STAFF]
+    if not staffed or await organisations_for_new_forums(user):
+        return "/manage"
+    open_now = [forum for forum in staffed if checkin_open(forum)]
+    if len(open_now) == 1:
+        return f"/checkin/{open_now[0].slug}"
+    return "/checkin"

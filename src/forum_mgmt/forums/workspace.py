@@ -53,7 +53,7 @@ class ForumWorkspace(Controller):
 
     @get("/", name="manage", opt={"role": SIGNED_IN})
     async def index(self, request: Request) -> Template:
-        forums = await services.managed_forums(request.user)
+        forums = await services.forums_with_roles(request.user)
         organisations = await services.organisations_for_new_forums(request.user)
         return Template(
             "manage/index.html",

@@ -14,16 +14,17 @@ from forum_mgmt.audit import services as audit
 from forum_mgmt.core import i18n, sessions, time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import parse
+from forum_mgmt.forums import services as forum_services
 from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.teams import services
 from forum_mgmt.teams.schemas import InviteIn, NewAccountIn, RoleIn
 from forum_mgmt.teams.services import Team
 
 
-def landing(user: BaseUser) -> str:
+async def landing(user: BaseUser) -> str:
     """Where a person goes once they hold their new role: where signing in sends them
-    (accounts/routes.py, DEFAULT_NEXT). The one place to change when that rule changes."""
-    return "/manage"
+    (forums.services.home_for: staff to their scanner, organizers to the workspace)."""
+    return await forum_services.home_for(user)
 
 
 async def _page(
@@ -168,7 +169,7 @@ class InvitationPages(Controller):
         except services.WrongAccount:
             opened = await services.open_invitation(token)
             return _invitation_page(request, opened, token, status_code=403)
-        return Redirect(landing(request.user), status_code=303)
+        return Redirect(await landing(request.user), status_code=303)
 
     @post("/new", status_code=HTTP_200_OK)
     async def new(self, request: Request, token: FromPath[str]) -> Template | Redirect:
@@ -188,7 +189,7 @@ class InvitationPages(Controller):
                 request, opened, token, values=values, errors=errors, status_code=err.status_code
             )
         sessions.renew(request, {SESSION_KEY: user.id})
-        return Redirect(landing(user), status_code=303)
+        return Redirect(await landing(user), status_code=303)
 
 
 def _invitation_page(

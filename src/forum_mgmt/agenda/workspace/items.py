@@ -80,7 +80,7 @@ KINDS = {
         services.delete_speaker,
         N_("Speakers"),
         (
-            ("name", N_("Name"), "text"),
+            ("name", N_("Full name"), "text"),  # a person's: 姓名, not a room's 名稱
             ("name_local", N_("Name in Chinese"), "text"),
             ("title", N_("Job title"), "text"),
             ("title_local", N_("Job title in Chinese"), "text"),

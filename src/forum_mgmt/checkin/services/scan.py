@@ -21,6 +21,7 @@ from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError, NotFound
 from forum_mgmt.core.i18n import _
+from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.tables import Status
 from forum_mgmt.tickets import codes
@@ -65,11 +66,8 @@ async def public_key(forum: Forum) -> Ed25519PublicKey:
 
 
 def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
-    """Check-in is open from the start of the day before the first day until the last day
-    ends, in the forum's zone."""
-    opens, _end = time.day_bounds(forum.starts_on - dt.timedelta(days=1), forum.timezone)
-    _start, closes = time.day_bounds(forum.ends_on, forum.timezone)
-    return opens, closes
+    """When check-in is open (forums' rule: sign-in sends staff to an open scanner)."""
+    return forums.checkin_window(forum)
 
 
 _PERSON = ("id", "name", "name_local", "organization", "category", "category_name")

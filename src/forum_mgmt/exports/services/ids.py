@@ -4,7 +4,7 @@ Rooms, speakers and sessions are published under the UUID each row keeps for lif
 `uid` column, carried by `forum-mgmt export` / `import`): the same after a move to another
 installation or another BASE_URL. The forum's own names (its calendar's UID, the venue as
 a schedule room) are still derived from its database id within this installation's
-namespace (its BASE_URL).
+namespace (its configured BASE_URL, else a fixed one: not the port a server listens on).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from forum_mgmt.core.settings import get_settings
 
 
 def _namespace() -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, get_settings().base_url)
+    return uuid.uuid5(uuid.NAMESPACE_URL, get_settings().names_url)
 
 
 def guid(kind: str, ident: int) -> str:
@@ -25,7 +25,7 @@ def guid(kind: str, ident: int) -> str:
 
 
 def host() -> str:
-    return urlsplit(get_settings().base_url).hostname or "localhost"
+    return urlsplit(get_settings().names_url).hostname or "localhost"
 
 
 def uid(row) -> str:

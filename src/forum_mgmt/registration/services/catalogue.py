@@ -213,7 +213,15 @@ def is_country(code: str) -> bool:
     return code in _country_codes()
 
 
+# The names people in Taiwan use, where CLDR gives a long or official form ("中國香港特別
+# 行政區", "Hong Kong SAR China"); Taiwan's own name in its official characters (臺灣).
+NAMES_USED = {
+    "en": {"HK": "Hong Kong", "MO": "Macao", "PS": "Palestine"},
+    "zh-TW": {"TW": "臺灣", "HK": "香港", "MO": "澳門", "PS": "巴勒斯坦"},
+}
+
+
 def countries() -> list[tuple[str, str]]:
     """(code, name) in the reader's language, sorted by name."""
-    names = babel_locale().territories
+    names = {**babel_locale().territories, **NAMES_USED.get(current(), {})}
     return sorted(((c, names.get(c, c)) for c in _country_codes()), key=lambda p: p[1])
