@@ -13,7 +13,8 @@ const URLS = {
   sync: root.dataset.syncUrl,
   search: root.dataset.searchUrl,
 };
-const LOCAL_FIRST = document.documentElement.lang === "zh-TW";
+const LANG = document.documentElement.lang || "en";
+const LOCAL_FIRST = LANG === "zh-TW";
 const TIMEOUT_MS = 2500;
 const SHOW_MS = 800; // the overlay: the next scan is ready in under a second
 const SAME_CODE_MS = 3000; // a camera sees one QR many times: judge it once
@@ -56,9 +57,29 @@ function cookie(name) {
   const hit = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : "";
 }
+// Clock times in the forum's zone and the page's language, always 24-hour ("13:22"),
+// whatever the device's own zone and 12/24-hour setting.
+const CLOCK = (() => {
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return new Intl.DateTimeFormat(LANG, { ...options, timeZone: root.dataset.timezone });
+  } catch (e) {
+    return new Intl.DateTimeFormat(LANG, options); // a zone this browser does not know
+  }
+})();
 function timeOf(iso) {
   const when = iso ? new Date(iso) : null;
-  return when && !isNaN(when) ? when.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" }) : "";
+  return when && !isNaN(when) ? CLOCK.format(when) : "";
+}
+// "Checked in at 13:22, Gate A, by door": a part the server did not name is left out.
+function earlier(previous) {
+  const at = timeOf(previous.at);
+  const gate = previous.gate || "";
+  const by = previous.by || "";
+  if (gate && by) return fill(T.previous, { at, gate, by });
+  if (gate) return fill(T.previous_gate, { at, gate });
+  if (by) return fill(T.previous_by, { at, by });
+  return fill(T.previous_at, { at });
 }
 function names(person) {
   if (!person) return ["", ""];
@@ -157,11 +178,7 @@ function show(outcome) {
   if (outcome.previous) {
     reason = outcome.previous.here
       ? fill(T.previous_here, { at: timeOf(outcome.previous.at) })
-      : fill(T.previous, {
-          at: timeOf(outcome.previous.at),
-          gate: outcome.previous.gate || "–",
-          by: outcome.previous.by || "–",
-        });
+      : earlier(outcome.previous);
   }
   const bare = (text) => text.trim().replace(/[.。!！]+$/, "");
   if (bare(reason) === bare(verdict)) reason = "";
@@ -362,11 +379,13 @@ async function sync() {
     for (const r of results) {
       if (r.result === "ok") continue;
       const name = names(r.registration)[0] || "?";
-      notes.push(
-        r.result === "already_checked_in"
-          ? fill(T.settled_already, { name, gate: (r.previous && r.previous.gate) || "–" })
-          : fill(T.settled_other, { name, reason: T.result[r.result] || r.message || r.result }),
-      );
+      if (r.result === "already_checked_in" && r.previous) {
+        const at = timeOf(r.previous.at);
+        const gate = r.previous.gate;
+        notes.push(gate ? fill(T.settled_already, { name, at, gate }) : fill(T.settled_already_at, { name, at }));
+      } else {
+        notes.push(fill(T.settled_other, { name, reason: T.result[r.result] || r.message || r.result }));
+      }
     }
     // what the server settled: how many went through, and every scan it judged otherwise
     syncStatus.textContent = [fill(T.synced, { n: results.length }), ...notes].join("; ");

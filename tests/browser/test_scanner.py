@@ -205,9 +205,44 @@ async def test_sync_shows_what_the_server_settled(live_server, page, door):
     await queued(page, 0)
     status = await page.inner_text("#sync-status")
     assert "1 synced" in status
-    assert "Wang Da-ming was already checked in at Gate B" in status
+    at = clock(response.json()["checked_in_at"])
+    assert f"Wang Da-ming was already checked in at {at}, Gate B" in status
     rows = await Checkin.select(Checkin.gate).where(Checkin.registration == person_.id)
     assert rows == [{"gate": "Gate B"}]
+
+
+def clock(iso: str) -> str:
+    """The wall-clock time of an ISO instant the API gave (in the forum's zone), 24-hour."""
+    return dt.datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+async def test_times_are_the_forums_clock_in_24_hours(live_server, browser, door, lang):
+    """A phone set to New York and a 12-hour clock still reads Taipei's 24-hour time."""
+    forum, token = door
+    _person, code = await attendee(forum, 1, name="Lin Mei-hua", name_local="林美華")
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="en-US", timezone_id="America/New_York"
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await open_scanner(page, live_server, "door", token)
+    await page.goto(f"{live_server}/checkin/door?lang={lang}")
+    await page.fill("#code", code)  # no gate named on this device
+    await page.press("#code", "Enter")
+    await answered(page, "ok")
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await answered(page, "already_checked_in")
+    rows = await Checkin.select(Checkin.scanned_at)
+    at = time.local(rows[0]["scanned_at"], TZ).strftime("%H:%M")
+    reason = await page.inner_text("#answer .reason")
+    expected = {"en": f"Checked in at {at}, by door", "zh-TW": f"已於 {at} 由 door 辦理報到"}
+    assert reason == expected[lang]
+    assert "–" not in await page.inner_text("#answer")
+    await context.close()
+    assert errors == []
 
 
 async def test_search_check_in_by_hand_and_undo(live_server, page, door):

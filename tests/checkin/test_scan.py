@@ -48,8 +48,26 @@ async def test_second_scan_says_when_where_and_by_whom(client):
     assert body["result"] == "already_checked_in"
     assert body["checkin_id"] is None
     assert body["previous"] == {"at": first.json()["checked_in_at"], "gate": "A", "by": "door"}
-    assert "A" in body["message"]
+    at = dt.datetime.fromisoformat(first.json()["checked_in_at"]).strftime("%H:%M")
+    assert body["message"] == f"Already checked in at {at}, A."
     assert await Checkin.count() == 1
+
+
+async def test_a_scan_without_a_gate_says_nothing_of_one(client):
+    forum = await open_forum()
+    _reg, code = await ticket(forum)
+    headers = await door(forum)
+    first = await client.post(url(forum), json={"code": code}, headers=headers)
+    again = await client.post(url(forum), json={"code": code}, headers=headers)
+    body = again.json()
+    assert body["previous"]["gate"] == ""
+    # the forum's wall clock (Taipei), 24-hour
+    at = dt.datetime.fromisoformat(first.json()["checked_in_at"]).strftime("%H:%M")
+    assert body["message"] == f"Already checked in at {at}."
+    zh = await client.post(
+        url(forum), json={"code": code}, headers={**headers, "Accept-Language": "zh-TW"}
+    )
+    assert zh.json()["message"] == f"已於 {at} 報到。"
 
 
 async def _result(client, forum, headers, **scan) -> dict:

@@ -47,10 +47,11 @@ def checkin_out(d: Decision, forum: Forum) -> CheckinOut:
     if d.previous is not None:
         p = d.previous
         previous = PreviousOut(at=iso(p.at, forum), gate=p.gate, by=p.by)
-        message = _("Already checked in at %(time)s, %(gate)s.") % {
-            "time": time.fmt_time(p.at, forum.timezone),
-            "gate": p.gate or _("no gate"),
-        }
+        at = time.fmt_time(p.at, forum.timezone)
+        if p.gate:  # no gate named: nothing said of it
+            message = _("Already checked in at %(time)s, %(gate)s.") % {"time": at, "gate": p.gate}
+        else:
+            message = _("Already checked in at %(time)s.") % {"time": at}
     return CheckinOut(
         result=d.result,
         message=message,
