@@ -16,7 +16,6 @@ const URLS = {
 const LANG = document.documentElement.lang || "en";
 const LOCAL_FIRST = LANG === "zh-TW";
 const TIMEOUT_MS = 2500;
-const SHOW_MS = 800; // the overlay: the next scan is ready in under a second
 const SAME_CODE_MS = 3000; // a camera sees one QR many times: judge it once
 const REFRESH_MS = 60000;
 const SYNC_BATCH = 500; // scans a sync request carries; the rest follow
@@ -159,7 +158,6 @@ function beep(kind) {
 }
 
 // --- the answer ------------------------------------------------------------------------
-let overlayTimer = null;
 let lastOk = null; // the last ok, for Undo: {checkinId} online, {nonce, ticketId} offline
 const SYNCED_KEY = `checkin:synced:${SLUG}`; // nonce -> check-in id, for undoing a synced scan
 
@@ -191,9 +189,9 @@ function show(outcome) {
   overlay.querySelector(".org").textContent = org;
   overlay.querySelector(".reason").textContent = reason;
   overlay.querySelector(".flag").textContent = flag;
+  // It stays until the next scan replaces it or a tap or key sends it away, so the queue
+  // can read it; scanning goes on underneath (camera and hand scanner).
   overlay.hidden = false;
-  clearTimeout(overlayTimer);
-  overlayTimer = setTimeout(dismiss, kind === "ok" ? SHOW_MS : SHOW_MS + 150);
 
   // the lasting answer, announced (the overlay is hidden from screen readers)
   answer.className = `answer ${kind}`;
@@ -221,7 +219,6 @@ function show(outcome) {
 }
 
 function dismiss() {
-  clearTimeout(overlayTimer);
   overlay.hidden = true;
   if (wedgeMode) codeInput.focus();
 }
@@ -475,6 +472,7 @@ $("code-form").addEventListener("submit", (event) => {
 // A hand scanner types into whatever has focus: send stray keys to the code field.
 document.addEventListener("keydown", (event) => {
   const target = event.target;
+  if (event.key === "Escape") return dismiss();
   if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
   if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
     wedgeMode = true;

@@ -180,9 +180,50 @@ async def test_a_hand_scanner_typing_a_forged_code_gets_red_unknown(live_server,
     assert "red" in (await answer.get_attribute("class")).split()
     assert await page.is_visible("#overlay.red")
     await page.screenshot(path=str(ARTIFACTS / "scanner-refused.png"))
-    # the overlay goes away by itself: ready for the next scan in under a second
-    await page.wait_for_selector("#overlay", state="hidden", timeout=1200)
+    # the answer stays for the queue to read, while the hand scanner stays ready
+    await page.wait_for_timeout(3200)
+    assert await page.is_visible("#overlay.red")
     assert await page.evaluate("document.activeElement.id") == "code"
+    # the next badge replaces it
+    await page.keyboard.type(code)
+    await page.keyboard.press("Enter")
+    await answered(page, "ok")
+    assert await page.is_visible("#overlay.ok")
+    # and a tap sends it away
+    await page.click("#overlay")
+    assert await page.is_hidden("#overlay")
+    assert page.console_errors == []
+
+
+async def test_the_answer_stays_and_the_live_region_names_the_person_and_reason(
+    live_server, page, door
+):
+    forum, token = door
+    _person, code = await attendee(forum, 1, name="Chen Yi-ling", name_local="陳怡玲")
+    await open_scanner(page, live_server, "door", token)
+    await page.fill("#gate", "Gate A")
+    for _ in range(2):
+        await page.fill("#code", code)
+        await page.press("#code", "Enter")
+    await answered(page, "already_checked_in")
+    live = page.locator("[aria-live]")
+    assert await live.count() == 1
+    assert await live.get_attribute("id") == "answer"
+    text = await live.inner_text()
+    rows = await Checkin.select(Checkin.scanned_at)
+    at = time.local(rows[0]["scanned_at"], TZ).strftime("%H:%M")
+    assert [line for line in text.splitlines() if line] == [
+        "Already checked in",
+        "Chen Yi-ling · 陳怡玲",
+        "TFCF · Attendee",
+        f"Checked in at {at}, Gate A, by door",
+    ]
+    await page.wait_for_timeout(3200)
+    assert await page.is_visible("#overlay.amber")
+    assert await page.inner_text("#overlay .who") == "Chen Yi-ling"
+    await page.keyboard.press("Escape")
+    assert await page.is_hidden("#overlay")
+    assert await live.inner_text() == text  # the lasting answer stays below
     assert page.console_errors == []
 
 
@@ -258,7 +299,7 @@ async def test_search_check_in_by_hand_and_undo(live_server, page, door):
     assert "陳怡玲" in await page.inner_text("#answer")
     rows = await Checkin.select(Checkin.manual, Checkin.undone_at)
     assert rows == [{"manual": True, "undone_at": None}]
-    await page.wait_for_selector("#overlay", state="hidden")
+    await page.click("#overlay")  # a tap sends the answer away
     await page.click("#undo")
     await answered(page, "undone")
     undone = await Checkin.select(Checkin.registration, Checkin.undone_at)
@@ -278,7 +319,7 @@ async def test_the_scanner_in_traditional_chinese(live_server, page, door):
     assert await page.inner_text("#overlay .who") == "林美華"  # the reader's script first
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
-    await page.wait_for_selector("#overlay", state="hidden")
+    await page.click("#overlay")
     await page.screenshot(path=str(ARTIFACTS / "scanner-zh-TW.png"), full_page=True)
     assert page.console_errors == []
 
