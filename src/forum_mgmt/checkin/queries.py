@@ -29,7 +29,8 @@ IS_LIST = f"(s.capacity IS NOT NULL OR s.kind = '{SessionKind.WORKSHOP}')"
 
 PEOPLE = (
     "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
-    f" c.name AS category_name{{}} FROM {REGISTRATION} r JOIN {CATEGORY} c ON c.id = r.category"
+    " c.name AS category_name, c.name_local AS category_name_local{}"
+    f" FROM {REGISTRATION} r JOIN {CATEGORY} c ON c.id = r.category"
 )
 """A registration with its category; `{}` takes more columns (constant SQL only)."""
 

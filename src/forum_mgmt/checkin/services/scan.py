@@ -53,7 +53,7 @@ class Previous:
 @dataclass(frozen=True)
 class Decision:
     result: str
-    person: dict | None = None  # id, name, name_local, organization, category, category_name
+    person: dict | None = None  # _PERSON below
     checked_in_at: dt.datetime | None = None
     checkin_id: int | None = None
     previous: Previous | None = None
@@ -72,7 +72,15 @@ def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
     return opens, closes
 
 
-_PERSON = ("id", "name", "name_local", "organization", "category", "category_name")
+_PERSON = (
+    "id",
+    "name",
+    "name_local",
+    "organization",
+    "category",
+    "category_name",
+    "category_name_local",
+)
 
 
 async def check_in(

@@ -11,6 +11,7 @@ from forum_mgmt.registration.services.attendee import (
 )
 from forum_mgmt.registration.services.catalogue import (
     add_question,
+    category_label,
     category_name,
     countries,
     ensure_categories,
@@ -77,6 +78,7 @@ __all__ = [
     "browse",
     "by_token",
     "cancel",
+    "category_label",
     "category_name",
     "check",
     "confirm",
