@@ -362,7 +362,10 @@ async function sync() {
   syncing = true;
   try {
     const response = await api(URLS.sync, { method: "POST", body: JSON.stringify({ scans: pending }) });
-    if (response.status === 401) syncStatus.textContent = T.signed_out;
+    if (response.status === 401) {
+      syncStatus.textContent = T.signed_out;
+      forgetForum();
+    }
     if (!response.ok) return;
     const { results = [] } = await response.json();
     const sent = new Set(pending.map((s) => s.nonce));
@@ -431,6 +434,7 @@ async function submit(what) {
         outcome = await response.json();
       } else if (response.status === 401) {
         outcome = { result: "error", message: T.signed_out };
+        forgetForum();
       } else if (response.status >= 500) {
         outcome = null; // the server is in trouble: judge here
       } else {
@@ -629,6 +633,50 @@ cameraButton.addEventListener("click", () => {
   }
 });
 if (load("checkin:camera", false) && navigator.mediaDevices) startCamera();
+
+// --- opening with no network ------------------------------------------------------------------
+// static/checkin-sw.js answers for this page, its scripts and the check-in data when the
+// network does not. The first visit is not yet served by it: keep what it will need now.
+const OFFLINE_CACHE = `checkin:/checkin/${SLUG}`; // the worker's name for this forum's copy
+const SHELL = [
+  "/static/checkin.js",
+  "/static/ticketcode.js",
+  "/static/checkin.css",
+  "/static/site.css",
+  "/static/favicon.svg",
+  "/static/vendor/jsQR.js",
+];
+async function keepForOffline() {
+  const cache = await caches.open(OFFLINE_CACHE);
+  const missing = [];
+  for (const url of [location.pathname, ...SHELL]) {
+    if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);
+  }
+  for (const url of missing) {
+    const response = await fetch(url, { credentials: "same-origin", redirect: "error" });
+    if (response.ok) await cache.put(url, response);
+  }
+  root.dataset.offlineReady = "true";
+}
+if ("serviceWorker" in navigator && "caches" in window) {
+  navigator.serviceWorker
+    .register("/static/checkin-sw.js", { scope: `/checkin/${SLUG}` })
+    .then(() => navigator.onLine && keepForOffline())
+    .catch(() => {
+      /* no service worker (private mode, an old browser): it works online, as before */
+    });
+}
+
+// Signed out, or the device's token revoked: the people of this forum leave the device
+// (scans not yet synced stay, to be sent after the next sign-in).
+function forgetForum() {
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith(`checkin:data:${SLUG}:`) || key.startsWith(`checkin:used:${SLUG}:`) || key === SYNCED_KEY) {
+      localStorage.removeItem(key);
+    }
+  }
+  if ("caches" in window) caches.delete(OFFLINE_CACHE);
+}
 
 // --- start ----------------------------------------------------------------------------------
 paintNet();

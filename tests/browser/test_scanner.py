@@ -70,6 +70,8 @@ async def open_scanner(page, live_server: str, slug: str, token: str) -> None:
     await page.wait_for_function(
         "slug => localStorage.getItem(`checkin:data:${slug}:entrance`) !== null", arg=slug
     )
+    # and the service worker's copy is complete: the network may go
+    await page.wait_for_function("() => document.querySelector('#scanner').dataset.offlineReady")
 
 
 async def answered(page, result: str) -> None:
@@ -366,3 +368,55 @@ async def test_a_workshop_door_refuses_the_unbooked_offline(live_server, page, d
     await queued(page, 0)
     rows = await Checkin.select(Checkin.registration, Checkin.session)
     assert rows == [{"registration": booked.id, "session": workshop.id}]
+
+
+async def test_the_scanner_reloads_and_scans_with_no_network(live_server, page, door):
+    """One online visit, then the network goes: a reload opens the scanner from its service
+    worker, a valid code is let in and a forged one refused, and the scan syncs later."""
+    forum, token = door
+    person_, code = await attendee(forum, 1, name="Wang Da-ming", name_local="王大明")
+    _other, other_code = await attendee(forum, 2)
+    forged = other_code[:60] + ("B" if other_code[60] == "A" else "A") + other_code[61:]
+    await open_scanner(page, live_server, "door", token)
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    await page.context.set_offline(True)
+    response = await page.reload()
+    assert response is not None and response.status == 200
+    assert response.from_service_worker
+    await page.wait_for_function("() => document.querySelector('#scanner').dataset.ready")
+    assert await page.inner_text("#net") == "Offline"
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await answered(page, "ok")
+    assert await page.get_attribute("#answer", "data-offline") == "true"
+    assert "王大明" in await page.inner_text("#answer")
+    await page.fill("#code", forged)
+    await page.press("#code", "Enter")
+    await answered(page, "unknown")
+    assert await page.get_attribute("#scanner", "data-queued") == "1"
+    await page.screenshot(path=str(ARTIFACTS / "scanner-offline-reload.png"))
+    await page.context.set_offline(False)
+    await queued(page, 0)
+    assert "1 synced" in await page.inner_text("#sync-status")
+    rows = await Checkin.select(Checkin.registration, Checkin.undone_at)
+    assert rows == [{"registration": person_.id, "undone_at": None}]
+    # only what Chromium could not fetch while cut off may have failed; no script error
+    assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+async def test_signing_out_clears_what_the_scanner_kept(live_server, page, door):
+    _forum, token = door
+    await open_scanner(page, live_server, "door", token)
+    kept = "async () => (await caches.keys()).filter((n) => n.startsWith('checkin:'))"
+    assert await page.evaluate("() => localStorage.getItem('checkin:data:door:entrance') !== null")
+    assert await page.evaluate(kept) == ["checkin:/checkin/door"]
+    await page.goto(f"{live_server}/logout")
+    await page.get_by_role("button", name="Sign out").click()
+    await page.wait_for_url(f"{live_server}/")
+    assert await page.evaluate(kept) == []
+    left = await page.evaluate("() => Object.keys(localStorage).filter((k) => k.includes(':door'))")
+    assert left == []  # the people of the forum are gone (a queue of unsynced scans stays)
+    registrations = await page.evaluate(
+        "async () => (await navigator.serviceWorker.getRegistrations()).length"
+    )
+    assert registrations == 0
