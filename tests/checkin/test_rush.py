@@ -56,7 +56,7 @@ async def test_simultaneous_scans_of_one_code_admit_once(server, n):
 
 @pytest.mark.parametrize(
     "n",
-    [pytest.param(30, marks=pytest.mark.postgres, id="postgres-30"), pytest.param(8, id="8")],
+    [pytest.param(20, marks=pytest.mark.postgres, id="postgres-20"), pytest.param(8, id="8")],
 )
 async def test_doors_syncing_at_once_leave_the_earliest_scan_as_the_record(server, n):
     """n doors scanned one badge offline, a minute apart, and sync in the same instant."""
