@@ -13,9 +13,9 @@ const URLS = {
   sync: root.dataset.syncUrl,
   search: root.dataset.searchUrl,
 };
-const LOCAL_FIRST = document.documentElement.lang === "zh-TW";
+const LANG = document.documentElement.lang || "en";
+const LOCAL_FIRST = LANG === "zh-TW";
 const TIMEOUT_MS = 2500;
-const SHOW_MS = 800; // the overlay: the next scan is ready in under a second
 const SAME_CODE_MS = 3000; // a camera sees one QR many times: judge it once
 const REFRESH_MS = 60000;
 const SYNC_BATCH = 500; // scans a sync request carries; the rest follow
@@ -56,9 +56,29 @@ function cookie(name) {
   const hit = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : "";
 }
+// Clock times in the forum's zone and the page's language, always 24-hour ("13:22"),
+// whatever the device's own zone and 12/24-hour setting.
+const CLOCK = (() => {
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return new Intl.DateTimeFormat(LANG, { ...options, timeZone: root.dataset.timezone });
+  } catch (e) {
+    return new Intl.DateTimeFormat(LANG, options); // a zone this browser does not know
+  }
+})();
 function timeOf(iso) {
   const when = iso ? new Date(iso) : null;
-  return when && !isNaN(when) ? when.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" }) : "";
+  return when && !isNaN(when) ? CLOCK.format(when) : "";
+}
+// "Checked in at 13:22, Gate A, by door": a part the server did not name is left out.
+function earlier(previous) {
+  const at = timeOf(previous.at);
+  const gate = previous.gate || "";
+  const by = previous.by || "";
+  if (gate && by) return fill(T.previous, { at, gate, by });
+  if (gate) return fill(T.previous_gate, { at, gate });
+  if (by) return fill(T.previous_by, { at, by });
+  return fill(T.previous_at, { at });
 }
 function names(person) {
   if (!person) return ["", ""];
@@ -138,7 +158,6 @@ function beep(kind) {
 }
 
 // --- the answer ------------------------------------------------------------------------
-let overlayTimer = null;
 let lastOk = null; // the last ok, for Undo: {checkinId} online, {nonce, ticketId} offline
 const SYNCED_KEY = `checkin:synced:${SLUG}`; // nonce -> check-in id, for undoing a synced scan
 
@@ -157,11 +176,7 @@ function show(outcome) {
   if (outcome.previous) {
     reason = outcome.previous.here
       ? fill(T.previous_here, { at: timeOf(outcome.previous.at) })
-      : fill(T.previous, {
-          at: timeOf(outcome.previous.at),
-          gate: outcome.previous.gate || "–",
-          by: outcome.previous.by || "–",
-        });
+      : earlier(outcome.previous);
   }
   const bare = (text) => text.trim().replace(/[.。!！]+$/, "");
   if (bare(reason) === bare(verdict)) reason = "";
@@ -174,9 +189,9 @@ function show(outcome) {
   overlay.querySelector(".org").textContent = org;
   overlay.querySelector(".reason").textContent = reason;
   overlay.querySelector(".flag").textContent = flag;
+  // It stays until the next scan replaces it or a tap or key sends it away, so the queue
+  // can read it; scanning goes on underneath (camera and hand scanner).
   overlay.hidden = false;
-  clearTimeout(overlayTimer);
-  overlayTimer = setTimeout(dismiss, kind === "ok" ? SHOW_MS : SHOW_MS + 150);
 
   // the lasting answer, announced (the overlay is hidden from screen readers)
   answer.className = `answer ${kind}`;
@@ -204,7 +219,6 @@ function show(outcome) {
 }
 
 function dismiss() {
-  clearTimeout(overlayTimer);
   overlay.hidden = true;
   if (wedgeMode) codeInput.focus();
 }
@@ -348,7 +362,10 @@ async function sync() {
   syncing = true;
   try {
     const response = await api(URLS.sync, { method: "POST", body: JSON.stringify({ scans: pending }) });
-    if (response.status === 401) syncStatus.textContent = T.signed_out;
+    if (response.status === 401) {
+      syncStatus.textContent = T.signed_out;
+      forgetForum();
+    }
     if (!response.ok) return;
     const { results = [] } = await response.json();
     const sent = new Set(pending.map((s) => s.nonce));
@@ -362,11 +379,13 @@ async function sync() {
     for (const r of results) {
       if (r.result === "ok") continue;
       const name = names(r.registration)[0] || "?";
-      notes.push(
-        r.result === "already_checked_in"
-          ? fill(T.settled_already, { name, gate: (r.previous && r.previous.gate) || "–" })
-          : fill(T.settled_other, { name, reason: T.result[r.result] || r.message || r.result }),
-      );
+      if (r.result === "already_checked_in" && r.previous) {
+        const at = timeOf(r.previous.at);
+        const gate = r.previous.gate;
+        notes.push(gate ? fill(T.settled_already, { name, at, gate }) : fill(T.settled_already_at, { name, at }));
+      } else {
+        notes.push(fill(T.settled_other, { name, reason: T.result[r.result] || r.message || r.result }));
+      }
     }
     // what the server settled: how many went through, and every scan it judged otherwise
     syncStatus.textContent = [fill(T.synced, { n: results.length }), ...notes].join("; ");
@@ -415,6 +434,7 @@ async function submit(what) {
         outcome = await response.json();
       } else if (response.status === 401) {
         outcome = { result: "error", message: T.signed_out };
+        forgetForum();
       } else if (response.status >= 500) {
         outcome = null; // the server is in trouble: judge here
       } else {
@@ -456,6 +476,7 @@ $("code-form").addEventListener("submit", (event) => {
 // A hand scanner types into whatever has focus: send stray keys to the code field.
 document.addEventListener("keydown", (event) => {
   const target = event.target;
+  if (event.key === "Escape") return dismiss();
   if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
   if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
     wedgeMode = true;
@@ -612,6 +633,50 @@ cameraButton.addEventListener("click", () => {
   }
 });
 if (load("checkin:camera", false) && navigator.mediaDevices) startCamera();
+
+// --- opening with no network ------------------------------------------------------------------
+// static/checkin-sw.js answers for this page, its scripts and the check-in data when the
+// network does not. The first visit is not yet served by it: keep what it will need now.
+const OFFLINE_CACHE = `checkin:/checkin/${SLUG}`; // the worker's name for this forum's copy
+const SHELL = [
+  "/static/checkin.js",
+  "/static/ticketcode.js",
+  "/static/checkin.css",
+  "/static/site.css",
+  "/static/favicon.svg",
+  "/static/vendor/jsQR.js",
+];
+async function keepForOffline() {
+  const cache = await caches.open(OFFLINE_CACHE);
+  const missing = [];
+  for (const url of [location.pathname, ...SHELL]) {
+    if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);
+  }
+  for (const url of missing) {
+    const response = await fetch(url, { credentials: "same-origin", redirect: "error" });
+    if (response.ok) await cache.put(url, response);
+  }
+  root.dataset.offlineReady = "true";
+}
+if ("serviceWorker" in navigator && "caches" in window) {
+  navigator.serviceWorker
+    .register("/static/checkin-sw.js", { scope: `/checkin/${SLUG}` })
+    .then(() => navigator.onLine && keepForOffline())
+    .catch(() => {
+      /* no service worker (private mode, an old browser): it works online, as before */
+    });
+}
+
+// Signed out, or the device's token revoked: the people of this forum leave the device
+// (scans not yet synced stay, to be sent after the next sign-in).
+function forgetForum() {
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith(`checkin:data:${SLUG}:`) || key.startsWith(`checkin:used:${SLUG}:`) || key === SYNCED_KEY) {
+      localStorage.removeItem(key);
+    }
+  }
+  if ("caches" in window) caches.delete(OFFLINE_CACHE);
+}
 
 // --- start ----------------------------------------------------------------------------------
 paintNet();

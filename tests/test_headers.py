@@ -112,6 +112,14 @@ async def test_only_the_scanner_may_use_the_camera(client):
     assert security(data) == expected(cache="no-store")
 
 
+async def test_only_the_scanners_service_worker_may_serve_the_scanner(client):
+    worker = await client.get("/static/checkin-sw.js")
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert worker.headers["service-worker-allowed"] == "/checkin/"
+    assert "service-worker-allowed" not in (await client.get("/static/checkin.js")).headers
+
+
 async def test_static_files_api_answers_and_errors_carry_them_too(client):
     await make_forum()
     static = await client.get("/static/site.css")

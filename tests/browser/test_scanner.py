@@ -70,6 +70,8 @@ async def open_scanner(page, live_server: str, slug: str, token: str) -> None:
     await page.wait_for_function(
         "slug => localStorage.getItem(`checkin:data:${slug}:entrance`) !== null", arg=slug
     )
+    # and the service worker's copy is complete: the network may go
+    await page.wait_for_function("() => document.querySelector('#scanner').dataset.offlineReady")
 
 
 async def answered(page, result: str) -> None:
@@ -180,9 +182,50 @@ async def test_a_hand_scanner_typing_a_forged_code_gets_red_unknown(live_server,
     assert "red" in (await answer.get_attribute("class")).split()
     assert await page.is_visible("#overlay.red")
     await page.screenshot(path=str(ARTIFACTS / "scanner-refused.png"))
-    # the overlay goes away by itself: ready for the next scan in under a second
-    await page.wait_for_selector("#overlay", state="hidden", timeout=1200)
+    # the answer stays for the queue to read, while the hand scanner stays ready
+    await page.wait_for_timeout(3200)
+    assert await page.is_visible("#overlay.red")
     assert await page.evaluate("document.activeElement.id") == "code"
+    # the next badge replaces it
+    await page.keyboard.type(code)
+    await page.keyboard.press("Enter")
+    await answered(page, "ok")
+    assert await page.is_visible("#overlay.ok")
+    # and a tap sends it away
+    await page.click("#overlay")
+    assert await page.is_hidden("#overlay")
+    assert page.console_errors == []
+
+
+async def test_the_answer_stays_and_the_live_region_names_the_person_and_reason(
+    live_server, page, door
+):
+    forum, token = door
+    _person, code = await attendee(forum, 1, name="Chen Yi-ling", name_local="陳怡玲")
+    await open_scanner(page, live_server, "door", token)
+    await page.fill("#gate", "Gate A")
+    for _ in range(2):
+        await page.fill("#code", code)
+        await page.press("#code", "Enter")
+    await answered(page, "already_checked_in")
+    live = page.locator("[aria-live]")
+    assert await live.count() == 1
+    assert await live.get_attribute("id") == "answer"
+    text = await live.inner_text()
+    rows = await Checkin.select(Checkin.scanned_at)
+    at = time.local(rows[0]["scanned_at"], TZ).strftime("%H:%M")
+    assert [line for line in text.splitlines() if line] == [
+        "Already checked in",
+        "Chen Yi-ling · 陳怡玲",
+        "TFCF · Attendee",
+        f"Checked in at {at}, Gate A, by door",
+    ]
+    await page.wait_for_timeout(3200)
+    assert await page.is_visible("#overlay.amber")
+    assert await page.inner_text("#overlay .who") == "Chen Yi-ling"
+    await page.keyboard.press("Escape")
+    assert await page.is_hidden("#overlay")
+    assert await live.inner_text() == text  # the lasting answer stays below
     assert page.console_errors == []
 
 
@@ -205,9 +248,44 @@ async def test_sync_shows_what_the_server_settled(live_server, page, door):
     await queued(page, 0)
     status = await page.inner_text("#sync-status")
     assert "1 synced" in status
-    assert "Wang Da-ming was already checked in at Gate B" in status
+    at = clock(response.json()["checked_in_at"])
+    assert f"Wang Da-ming was already checked in at {at}, Gate B" in status
     rows = await Checkin.select(Checkin.gate).where(Checkin.registration == person_.id)
     assert rows == [{"gate": "Gate B"}]
+
+
+def clock(iso: str) -> str:
+    """The wall-clock time of an ISO instant the API gave (in the forum's zone), 24-hour."""
+    return dt.datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+async def test_times_are_the_forums_clock_in_24_hours(live_server, browser, door, lang):
+    """A phone set to New York and a 12-hour clock still reads Taipei's 24-hour time."""
+    forum, token = door
+    _person, code = await attendee(forum, 1, name="Lin Mei-hua", name_local="林美華")
+    context = await browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="en-US", timezone_id="America/New_York"
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await open_scanner(page, live_server, "door", token)
+    await page.goto(f"{live_server}/checkin/door?lang={lang}")
+    await page.fill("#code", code)  # no gate named on this device
+    await page.press("#code", "Enter")
+    await answered(page, "ok")
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await answered(page, "already_checked_in")
+    rows = await Checkin.select(Checkin.scanned_at)
+    at = time.local(rows[0]["scanned_at"], TZ).strftime("%H:%M")
+    reason = await page.inner_text("#answer .reason")
+    expected = {"en": f"Checked in at {at}, by door", "zh-TW": f"已於 {at} 由 door 辦理報到"}
+    assert reason == expected[lang]
+    assert "–" not in await page.inner_text("#answer")
+    await context.close()
+    assert errors == []
 
 
 async def test_search_check_in_by_hand_and_undo(live_server, page, door):
@@ -223,7 +301,7 @@ async def test_search_check_in_by_hand_and_undo(live_server, page, door):
     assert "陳怡玲" in await page.inner_text("#answer")
     rows = await Checkin.select(Checkin.manual, Checkin.undone_at)
     assert rows == [{"manual": True, "undone_at": None}]
-    await page.wait_for_selector("#overlay", state="hidden")
+    await page.click("#overlay")  # a tap sends the answer away
     await page.click("#undo")
     await answered(page, "undone")
     undone = await Checkin.select(Checkin.registration, Checkin.undone_at)
@@ -243,7 +321,7 @@ async def test_the_scanner_in_traditional_chinese(live_server, page, door):
     assert await page.inner_text("#overlay .who") == "林美華"  # the reader's script first
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
-    await page.wait_for_selector("#overlay", state="hidden")
+    await page.click("#overlay")
     await page.screenshot(path=str(ARTIFACTS / "scanner-zh-TW.png"), full_page=True)
     assert page.console_errors == []
 
@@ -290,3 +368,55 @@ async def test_a_workshop_door_refuses_the_unbooked_offline(live_server, page, d
     await queued(page, 0)
     rows = await Checkin.select(Checkin.registration, Checkin.session)
     assert rows == [{"registration": booked.id, "session": workshop.id}]
+
+
+async def test_the_scanner_reloads_and_scans_with_no_network(live_server, page, door):
+    """One online visit, then the network goes: a reload opens the scanner from its service
+    worker, a valid code is let in and a forged one refused, and the scan syncs later."""
+    forum, token = door
+    person_, code = await attendee(forum, 1, name="Wang Da-ming", name_local="王大明")
+    _other, other_code = await attendee(forum, 2)
+    forged = other_code[:60] + ("B" if other_code[60] == "A" else "A") + other_code[61:]
+    await open_scanner(page, live_server, "door", token)
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    await page.context.set_offline(True)
+    response = await page.reload()
+    assert response is not None and response.status == 200
+    assert response.from_service_worker
+    await page.wait_for_function("() => document.querySelector('#scanner').dataset.ready")
+    assert await page.inner_text("#net") == "Offline"
+    await page.fill("#code", code)
+    await page.press("#code", "Enter")
+    await answered(page, "ok")
+    assert await page.get_attribute("#answer", "data-offline") == "true"
+    assert "王大明" in await page.inner_text("#answer")
+    await page.fill("#code", forged)
+    await page.press("#code", "Enter")
+    await answered(page, "unknown")
+    assert await page.get_attribute("#scanner", "data-queued") == "1"
+    await page.screenshot(path=str(ARTIFACTS / "scanner-offline-reload.png"))
+    await page.context.set_offline(False)
+    await queued(page, 0)
+    assert "1 synced" in await page.inner_text("#sync-status")
+    rows = await Checkin.select(Checkin.registration, Checkin.undone_at)
+    assert rows == [{"registration": person_.id, "undone_at": None}]
+    # only what Chromium could not fetch while cut off may have failed; no script error
+    assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+async def test_signing_out_clears_what_the_scanner_kept(live_server, page, door):
+    _forum, token = door
+    await open_scanner(page, live_server, "door", token)
+    kept = "async () => (await caches.keys()).filter((n) => n.startsWith('checkin:'))"
+    assert await page.evaluate("() => localStorage.getItem('checkin:data:door:entrance') !== null")
+    assert await page.evaluate(kept) == ["checkin:/checkin/door"]
+    await page.goto(f"{live_server}/logout")
+    await page.get_by_role("button", name="Sign out").click()
+    await page.wait_for_url(f"{live_server}/")
+    assert await page.evaluate(kept) == []
+    left = await page.evaluate("() => Object.keys(localStorage).filter((k) => k.includes(':door'))")
+    assert left == []  # the people of the forum are gone (a queue of unsynced scans stays)
+    registrations = await page.evaluate(
+        "async () => (await navigator.serviceWorker.getRegistrations()).length"
+    )
+    assert registrations == 0

@@ -14,9 +14,14 @@ from tests.checkin.helpers import door, open_forum, ticket, url
 from tests.factories import make_session
 from tests.registration.helpers import person
 
+# Scans made offline before now (the server takes no scan from the future), while check-in
+# is open (since the day before the forum's first day): whatever the hour the tests run.
+_BASE = time.now().replace(microsecond=0) - dt.timedelta(hours=1)
+
 
 def _at(forum, hour: int, minute: int = 0) -> str:
-    return f"{forum.starts_on.isoformat()}T{hour:02d}:{minute:02d}:00+08:00"
+    """An instant `hour:minute` after _BASE, ISO in the forum's zone (as the API answers)."""
+    return time.local(_BASE + dt.timedelta(hours=hour, minutes=minute), forum.timezone).isoformat()
 
 
 async def test_sync_settles_duplicates_earliest_scan_wins(client):
@@ -44,6 +49,78 @@ async def test_sync_settles_duplicates_earliest_scan_wins(client):
     assert again.json()["results"] == results
     rows = await Checkin.select(Checkin.gate, Checkin.nonce).order_by(Checkin.id)
     assert rows == [{"gate": "A", "nonce": "a-1"}, {"gate": "B", "nonce": "b-2"}]
+
+
+async def _sync(client, forum, headers, *scans: dict) -> list[dict]:
+    response = await client.post(
+        url(forum, "checkins/sync"), json={"scans": list(scans)}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+async def test_an_earlier_scan_synced_later_becomes_the_record(client):
+    forum = await open_forum()
+    person_, code = await ticket(forum, 1)
+    door_a, door_b = await door(forum, "door-a"), await door(forum, "door-b")
+    later = {"code": code, "gate": "B", "nonce": "b-1", "scanned_at": _at(forum, 0, 30)}
+    earlier = {"code": code, "gate": "A", "nonce": "a-1", "scanned_at": _at(forum, 0, 10)}
+    # door B comes back online first with the later scan: it is the record for now
+    [first] = await _sync(client, forum, door_b, later)
+    assert (first["result"], first["checked_in_at"]) == ("ok", _at(forum, 0, 30))
+    # door A's earlier scan arrives: it takes the check-in over, same row
+    [second] = await _sync(client, forum, door_a, earlier)
+    assert second["result"] == "ok"
+    assert second["checked_in_at"] == _at(forum, 0, 10)
+    assert second["checkin_id"] == first["checkin_id"]
+    rows = await Checkin.select(
+        Checkin.id, Checkin.gate, Checkin.nonce, Checkin.scanned_at, Checkin.by.username
+    ).where(Checkin.registration == person_.id)
+    assert rows == [
+        {
+            "id": first["checkin_id"],
+            "gate": "A",
+            "nonce": "a-1",
+            "scanned_at": dt.datetime.fromisoformat(_at(forum, 0, 10)),
+            "by.username": "door-a",
+        }
+    ]
+    # a retry of A's sync keeps its admission; B's retry learns of the earlier scan
+    assert await _sync(client, forum, door_a, earlier) == [second]
+    [again] = await _sync(client, forum, door_b, later)
+    assert again["result"] == "already_checked_in"
+    assert again["previous"] == {"at": _at(forum, 0, 10), "gate": "A", "by": "door-a"}
+    # a still later scan, and an online scan with an early clock, change nothing
+    [late] = await _sync(
+        client,
+        forum,
+        door_b,
+        {"code": code, "gate": "C", "nonce": "c-1", "scanned_at": _at(forum, 0, 40)},
+    )
+    assert late["result"] == "already_checked_in"
+    online = await client.post(
+        url(forum),
+        json={"code": code, "gate": "D", "nonce": "d-1", "scanned_at": _at(forum, 0, 0)},
+        headers=door_b,
+    )
+    assert online.json()["result"] == "already_checked_in"
+    assert await Checkin.select(Checkin.gate, Checkin.nonce) == [{"gate": "A", "nonce": "a-1"}]
+
+
+async def test_an_undone_check_in_is_not_taken_over(client):
+    forum = await open_forum()
+    _person, code = await ticket(forum, 1)
+    headers = await door(forum)
+    later = {"code": code, "gate": "B", "nonce": "b-1", "scanned_at": _at(forum, 0, 30)}
+    [first] = await _sync(client, forum, headers, later)
+    undo = await client.delete(url(forum, f"checkins/{first['checkin_id']}"), headers=headers)
+    assert undo.status_code == 204
+    earlier = {"code": code, "gate": "A", "nonce": "a-1", "scanned_at": _at(forum, 0, 10)}
+    [second] = await _sync(client, forum, headers, earlier)
+    assert second["result"] == "ok"
+    assert second["checkin_id"] != first["checkin_id"]
+    rows = await Checkin.select(Checkin.gate, Checkin.undone_at)
+    assert sorted((r["gate"], r["undone_at"] is None) for r in rows) == [("A", True), ("B", False)]
 
 
 async def test_checkin_data_holds_what_a_scanner_needs(client):

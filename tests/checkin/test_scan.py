@@ -4,6 +4,7 @@ import datetime as dt
 
 from forum_mgmt.checkin.tables import Checkin
 from forum_mgmt.registration import services as registration
+from forum_mgmt.registration.tables import Category, Registration
 from forum_mgmt.tickets import codes
 from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.keys import forum_key
@@ -48,8 +49,26 @@ async def test_second_scan_says_when_where_and_by_whom(client):
     assert body["result"] == "already_checked_in"
     assert body["checkin_id"] is None
     assert body["previous"] == {"at": first.json()["checked_in_at"], "gate": "A", "by": "door"}
-    assert "A" in body["message"]
+    at = dt.datetime.fromisoformat(first.json()["checked_in_at"]).strftime("%H:%M")
+    assert body["message"] == f"Already checked in at {at}, A."
     assert await Checkin.count() == 1
+
+
+async def test_a_scan_without_a_gate_says_nothing_of_one(client):
+    forum = await open_forum()
+    _reg, code = await ticket(forum)
+    headers = await door(forum)
+    first = await client.post(url(forum), json={"code": code}, headers=headers)
+    again = await client.post(url(forum), json={"code": code}, headers=headers)
+    body = again.json()
+    assert body["previous"]["gate"] == ""
+    # the forum's wall clock (Taipei), 24-hour
+    at = dt.datetime.fromisoformat(first.json()["checked_in_at"]).strftime("%H:%M")
+    assert body["message"] == f"Already checked in at {at}."
+    zh = await client.post(
+        url(forum), json={"code": code}, headers={**headers, "Accept-Language": "zh-TW"}
+    )
+    assert zh.json()["message"] == f"已於 {at} 報到。"
 
 
 async def _result(client, forum, headers, **scan) -> dict:
@@ -265,3 +284,41 @@ async def test_answers_speak_traditional_chinese(client):
     )
     assert again.json()["message"].startswith("已於 ")
     assert again.json()["message"].endswith(" 在 A 報到。")
+
+
+async def test_the_category_is_named_in_the_staff_members_language(client):
+    """The scanner's answer, search and offline data name the category in the staff
+    member's language (a default's translation, or the organizer's own name_local); the
+    attendee's names come back as entered."""
+    forum = await open_forum()
+    reg, code = await ticket(forum, 1, name="Lin Mei-hua", name_local="林美華")
+    press, _press_code = await ticket(forum, 2, name="Wang Da-ming")
+    [category] = (
+        await Category.update({Category.name_local: "媒體記者"})
+        .where((Category.forum == forum.id) & (Category.code == "press"))
+        .returning(Category.id)
+    )
+    await Registration.update({Registration.category: category["id"]}).where(
+        Registration.id == press.id
+    )
+    headers = await door(forum)
+    zh = {**headers, "Accept-Language": "zh-TW"}
+    answer = (await client.post(url(forum), json={"code": code}, headers=zh)).json()
+    assert answer["registration"] == {
+        "id": reg.id,
+        "name": "Lin Mei-hua",
+        "name_local": "林美華",
+        "organization": "TFCF",
+        "category": "attendee",
+        "category_name": "與會者",
+    }
+    hits = (await client.get(url(forum, "checkin-search?q=wang"), headers=zh)).json()
+    assert [(h["name"], h["category"], h["category_name"]) for h in hits] == [
+        ("Wang Da-ming", "press", "媒體記者")
+    ]
+    data = (await client.get(url(forum, "checkin-data"), headers=zh)).json()
+    assert data["people"][str(reg.id)]["category_name"] == "與會者"
+    assert data["people"][str(press.id)]["category_name"] == "媒體記者"
+    # and in English, the English names
+    hits = (await client.get(url(forum, "checkin-search?q=wang"), headers=headers)).json()
+    assert hits[0]["category_name"] == "Press"

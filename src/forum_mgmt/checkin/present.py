@@ -21,6 +21,7 @@ from forum_mgmt.checkin.services.reading import Stats
 from forum_mgmt.core import time
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration.services import category_label
 
 
 def _messages() -> dict[str, str]:
@@ -41,20 +42,37 @@ def iso(instant: dt.datetime, forum: Forum) -> str:
     return time.local(instant, forum.timezone).isoformat()
 
 
+def _in_reader_language(person: dict) -> dict:
+    """The category named in the staff member's language; people's names as entered."""
+    person = dict(person)
+    person["category_name"] = category_label(
+        person["category_name"], person.pop("category_name_local")
+    )
+    return person
+
+
+def _person_out(person: dict) -> PersonOut:
+    return PersonOut(**{k: v for k, v in _in_reader_language(person).items() if k in _FIELDS})
+
+
+_FIELDS = PersonOut.__struct_fields__
+
+
 def checkin_out(d: Decision, forum: Forum) -> CheckinOut:
     message = _messages()[d.result]
     previous = None
     if d.previous is not None:
         p = d.previous
         previous = PreviousOut(at=iso(p.at, forum), gate=p.gate, by=p.by)
-        message = _("Already checked in at %(time)s, %(gate)s.") % {
-            "time": time.fmt_time(p.at, forum.timezone),
-            "gate": p.gate or _("no gate"),
-        }
+        at = time.fmt_time(p.at, forum.timezone)
+        if p.gate:  # no gate named: nothing said of it
+            message = _("Already checked in at %(time)s, %(gate)s.") % {"time": at, "gate": p.gate}
+        else:
+            message = _("Already checked in at %(time)s.") % {"time": at}
     return CheckinOut(
         result=d.result,
         message=message,
-        registration=PersonOut(**d.person) if d.person else None,
+        registration=_person_out(d.person) if d.person else None,
         checked_in_at=iso(d.checked_in_at, forum) if d.checked_in_at else None,
         checkin_id=d.checkin_id,
         previous=previous,
@@ -67,12 +85,13 @@ def checkin_data_out(data: dict, forum: Forum) -> CheckinDataOut:
     return CheckinDataOut(
         window=WindowOut(iso(opens, forum), iso(closes, forum)),
         generated_at=iso(generated, forum),
+        people={k: _in_reader_language(p) for k, p in data.pop("people").items()},
         **data,
     )
 
 
 def search_out(rows: list[dict]) -> list[SearchHitOut]:
-    return [SearchHitOut(**row) for row in rows]
+    return [SearchHitOut(**_in_reader_language(row)) for row in rows]
 
 
 def stats_out(s: Stats, forum: Forum) -> StatsOut:

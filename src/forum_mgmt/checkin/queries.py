@@ -29,7 +29,8 @@ IS_LIST = f"(s.capacity IS NOT NULL OR s.kind = '{SessionKind.WORKSHOP}')"
 
 PEOPLE = (
     "SELECT r.id, r.name, r.name_local, r.organization, r.status, c.code AS category,"
-    f" c.name AS category_name{{}} FROM {REGISTRATION} r JOIN {CATEGORY} c ON c.id = r.category"
+    " c.name AS category_name, c.name_local AS category_name_local{}"
+    f" FROM {REGISTRATION} r JOIN {CATEGORY} c ON c.id = r.category"
 )
 """A registration with its category; `{}` takes more columns (constant SQL only)."""
 
@@ -127,6 +128,42 @@ async def in_the_way(
         registration_id,
         session_id or 0,
     )
+
+
+# An earlier scan synced late takes the check-in over: one conditional UPDATE, so that of
+# two late scans racing only an earlier one wins, and a nonce never lands on two rows.
+TAKE_OVER = (
+    f'UPDATE {CHECKIN} SET scanned_at = {{}}, gate = {{}}, nonce = {{}}, manual = {{}}, "by" = {{}}'
+    " WHERE id = {} AND undone_at IS NULL AND scanned_at > {}"
+    f" AND NOT EXISTS (SELECT 1 FROM {CHECKIN} n WHERE n.forum = {{}} AND n.nonce = {{}})"
+    " RETURNING id"
+)
+
+
+async def take_over(
+    checkin_id: int,
+    forum_id: int,
+    *,
+    scanned_at: dt.datetime,
+    gate: str,
+    nonce: str | None,
+    manual: bool,
+    by: int,
+) -> bool:
+    """Whether the live check-in became this earlier scan's (it was made later)."""
+    rows = await Checkin.raw(
+        TAKE_OVER,
+        scanned_at,
+        gate,
+        nonce,
+        manual,
+        by,
+        checkin_id,
+        scanned_at,
+        forum_id,
+        nonce,
+    )
+    return bool(rows)
 
 
 async def checkin_by_id(checkin_id: int) -> dict:

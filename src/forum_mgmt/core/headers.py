@@ -54,6 +54,7 @@ class Rule:
     referrer: str = REFERRER
     permissions: str = PERMISSIONS
     no_store: bool = False  # replaces the handler's Cache-Control
+    worker_scope: str = ""  # a service worker script allowed to control this path
 
 
 _PRIVATE = Rule(no_store=True)
@@ -65,6 +66,9 @@ RULES: list[tuple[re.Pattern[str], Rule]] = [
     (re.compile(r"^/tickets/[^/]+/agenda\.ics$"), Rule(referrer="no-referrer")),
     (re.compile(r"^/(api/)?tickets/"), _SECRET_URL),
     (re.compile(r"^/checkin/[^/]+/?$"), Rule("no-referrer", SCANNER_PERMISSIONS, no_store=True)),
+    # The scanner's service worker (same origin, as the CSP wants) serves /checkin/{slug}
+    # offline; it keeps its own copy, so the page's no-store stays.
+    (re.compile(r"^/static/checkin-sw\.js$"), Rule(worker_scope="/checkin/")),
     (re.compile(r"^/checkin/"), _SECRET_URL),  # the device link carries a token
     (re.compile(r"^/manage/tokens/[^/]+/device-link"), _SECRET_URL),  # shows a one-time code
     (re.compile(r"^/manage(/|$)"), _PRIVATE),
@@ -92,6 +96,8 @@ def security_headers(*, production: bool):
         headers["Permissions-Policy"] = rule.permissions
         if rule.no_store:
             headers["Cache-Control"] = "no-store"
+        if rule.worker_scope:
+            headers["Service-Worker-Allowed"] = rule.worker_scope
         if production:
             headers["Strict-Transport-Security"] = HSTS
 

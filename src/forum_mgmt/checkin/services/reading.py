@@ -66,6 +66,7 @@ async def checkin_data(forum: Forum, session_id: int | None) -> dict:
             refused[key] = "cancelled" if r["status"] == Status.CANCELLED else "not_confirmed"
         people[key] = {k: r[k] for k in ("name", "name_local", "organization", "category")}
         people[key]["category_name"] = r["category_name"]
+        people[key]["category_name_local"] = r["category_name_local"]
     booked = None
     if session_id is not None:
         booked_rows = await Booking.select(Booking.registration).where(

@@ -54,7 +54,7 @@ class Previous:
 @dataclass(frozen=True)
 class Decision:
     result: str
-    person: dict | None = None  # id, name, name_local, organization, category, category_name
+    person: dict | None = None  # _PERSON below
     checked_in_at: dt.datetime | None = None
     checkin_id: int | None = None
     previous: Previous | None = None
@@ -70,12 +70,23 @@ def window(forum: Forum) -> tuple[dt.datetime, dt.datetime]:
     return forums.checkin_window(forum)
 
 
-_PERSON = ("id", "name", "name_local", "organization", "category", "category_name")
+_PERSON = (
+    "id",
+    "name",
+    "name_local",
+    "organization",
+    "category",
+    "category_name",
+    "category_name_local",
+)
 
 
-async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
+async def check_in(
+    forum: Forum, scan: ScanIn, *, by: BaseUser, earliest_wins: bool = False
+) -> Decision:
     """One answer for every scan; at most one `ok` per registration and list, ever (until
-    undone); the same nonce gets the same admission back."""
+    undone); the same nonce gets the same admission back. With `earliest_wins` (offline
+    scans synced late) a scan made before the live check-in takes its place."""
     now = time.now()
     at = min(scan.scanned_at, now) if scan.scanned_at else now
     if (scan.code is None) == (scan.registration_id is None):
@@ -111,11 +122,17 @@ async def check_in(forum: Forum, scan: ScanIn, *, by: BaseUser) -> Decision:
         return Decision(CLOSED, person)
     if scan.session_id is not None and not row["booked"]:
         return Decision(NOT_BOOKED, person)
-    return await _admit(forum, scan, person, at=at, by=by, manual=scan.code is None)
+    return await _admit(
+        forum, scan, person, at=at, by=by, manual=scan.code is None, earliest_wins=earliest_wins
+    )
 
 
-async def _admit(forum, scan: ScanIn, person: dict, *, at, by, manual: bool) -> Decision:
-    for _attempt in range(3):
+async def _admit(
+    forum, scan: ScanIn, person: dict, *, at, by, manual: bool, earliest_wins: bool
+) -> Decision:
+    # Each new attempt follows a change made meanwhile (an undo, an earlier scan taking the
+    # row over): a bound that a real door never reaches.
+    for _attempt in range(20):
         inserted = await queries.insert(
             forum.id,
             person["id"],
@@ -134,6 +151,27 @@ async def _admit(forum, scan: ScanIn, person: dict, *, at, by, manual: bool) -> 
             continue
         if scan.nonce is not None and winner["nonce"] == scan.nonce:
             return Decision(OK, person, winner["scanned_at"], winner["id"])
+        if earliest_wins and at < winner["scanned_at"]:
+            # Two doors let the person in while one was offline: the record is the earlier
+            # scan, whichever synced first. The row keeps its id (undo still finds it).
+            taken = await queries.take_over(
+                winner["id"],
+                forum.id,
+                scanned_at=at,
+                gate=scan.gate,
+                nonce=scan.nonce,
+                manual=manual,
+                by=by.id,
+            )
+            if taken:
+                log.info(
+                    "check-in %s of registration %s moved back to an earlier scan (forum %s)",
+                    winner["id"],
+                    person["id"],
+                    forum.slug,
+                )
+                return Decision(OK, person, at, winner["id"])
+            continue  # changed meanwhile (an even earlier scan, or an undo): look again
         previous = Previous(winner["scanned_at"], winner["gate"], winner["username"])
         return Decision(ALREADY, person, previous=previous)
     raise RuntimeError("check-in kept colliding with undone rows")
@@ -152,13 +190,14 @@ async def _repeat(checkin_id: int, person: dict) -> Decision:
 
 
 async def sync(forum: Forum, scans: list[ScanIn], *, by: BaseUser) -> list[Decision]:
-    """Scans queued offline, settled in the order they were made (the earliest scan of a
-    person wins); the answers in the order sent. A nonce already synced keeps its answer."""
+    """Scans queued offline, settled in the order they were made; the answers in the order
+    sent. The earliest scan of a person is the record, also when a later one came in an
+    earlier sync (from another door). A nonce already synced keeps its admission."""
     now = time.now()
     order = sorted(range(len(scans)), key=lambda i: scans[i].scanned_at or now)
     answers: dict[int, Decision] = {}
     for i in order:
-        answers[i] = await check_in(forum, scans[i], by=by)
+        answers[i] = await check_in(forum, scans[i], by=by, earliest_wins=True)
     return [answers[i] for i in range(len(scans))]
 
 

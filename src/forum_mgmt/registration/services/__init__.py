@@ -18,6 +18,7 @@ from forum_mgmt.registration.services.audience import (
 )
 from forum_mgmt.registration.services.catalogue import (
     add_question,
+    category_label,
     category_name,
     countries,
     ensure_categories,
@@ -87,6 +88,7 @@ __all__ = [
     "browse",
     "by_token",
     "cancel",
+    "category_label",
     "category_name",
     "check",
     "confirm",

@@ -62,9 +62,14 @@ async def ensure_categories(forum: Forum) -> list[Category]:
 
 def category_name(category: Category) -> str:
     """The category's name in the reader's language (defaults are in the catalogue)."""
-    if current() == "zh-TW" and category.name_local:
-        return category.name_local
-    return _(category.name)
+    return category_label(category.name, category.name_local)
+
+
+def category_label(name: str, name_local: str) -> str:
+    """category_name() for a category read as a row (its name and name_local)."""
+    if current() == "zh-TW" and name_local:
+        return name_local
+    return _(name)
 
 
 async def update_category(
