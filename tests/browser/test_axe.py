@@ -118,6 +118,7 @@ async def _scanner(page, base, forum, door, code, staff_token, lang, width, repo
     await _walk(page, base, [u for u in door if u not in links], lang, width, report)
     await page.goto(f"{base}/checkin/{forum.slug}?lang={lang}", wait_until="networkidle")
     for scanned, what in ((code, "a valid"), (code[:-4] + "AAAA", "a forged")):
+        await page.evaluate("delete document.querySelector('#answer').dataset.result")
         await page.fill("#code", scanned)
         await page.press("#code", "Enter")
         await page.locator("#answer[data-result]").wait_for()
