@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   let dragged = null;
+  let dropped = null; // where the last drag ended: a free slot or a day's tab
+  let moving = null; // the move on its way to the server: where its refusal is shown
   const target = (event, selector) => event.target.closest && event.target.closest(selector);
   const DROPS = "td.slot.free, nav.days a[data-day]";
 
@@ -30,6 +32,7 @@
     event.preventDefault();
     drop.classList.remove("drop");
     const form = document.querySelector('form[data-move="' + dragged + '"]');
+    dropped = { session: dragged, room: drop.dataset.room, start: drop.dataset.start, day: drop.dataset.day };
     dragged = null;
     if (!form) return;
     // A slot sets day, room and start; a day's tab sets only the day (same room and time).
@@ -50,6 +53,66 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+  });
+
+  // A refused move comes back with the grid as it was and the "Not moved ... Move anyway"
+  // alert at its top, which may be far off screen: show it beside the cell the session was
+  // dropped on (or its day's tab, or the session whose Move form was used), and focus it.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-move]")) return;
+    moving = dropped && dropped.session === form.dataset.move ? dropped : { session: form.dataset.move };
+    dropped = null;
+  });
+  const anchorOf = (grid, move) => {
+    if (move.room) return grid.querySelector(`td.slot.free[data-room="${move.room}"][data-start="${move.start}"]`);
+    if (move.day) return grid.querySelector(`nav.days a[data-day="${move.day}"]`);
+    return grid.querySelector(`.placed[data-session="${move.session}"]`);
+  };
+  const placeBeside = (alert, anchor, grid) => {
+    const box = anchor.closest(".grid-scroll") || grid; // what the alert scrolls with
+    box.append(alert);
+    alert.classList.add("beside");
+    const outer = box.getBoundingClientRect();
+    const cell = anchor.getBoundingClientRect();
+    // under the cell, moved left as far as needed to stay inside the box and the window
+    const low = Math.max(outer.left, 0) + 4;
+    const high = Math.min(outer.right, document.documentElement.clientWidth) - alert.offsetWidth - 4;
+    const left = Math.max(low, Math.min(cell.left, high));
+    alert.style.left = `${left - outer.left - box.clientLeft + box.scrollLeft}px`;
+    alert.style.top = `${cell.bottom - outer.top - box.clientTop + box.scrollTop + 4}px`;
+  };
+  document.addEventListener("htmx:afterSettle", () => {
+    const move = moving;
+    moving = null;
+    const grid = document.getElementById("grid");
+    const alert = grid && move && grid.querySelector(":scope > .alert.clash");
+    if (!alert) return;
+    const anchor = anchorOf(grid, move);
+    if (anchor) {
+      anchor.classList.add("refused");
+      placeBeside(alert, anchor, grid);
+    }
+    const close = alert.querySelector("[data-clash-close]");
+    if (close) close.hidden = false;
+    alert.dataset.session = move.session;
+    alert.focus({ preventScroll: true });
+    alert.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
+  // Closing it (the button or Escape) puts the focus back on the session that stayed.
+  const closeClash = (alert) => {
+    const card = document.querySelector(`.placed[data-session="${alert.dataset.session}"] a`);
+    alert.remove();
+    document.querySelectorAll("#grid .refused").forEach((el) => el.classList.remove("refused"));
+    if (card) card.focus();
+  };
+  document.addEventListener("click", (event) => {
+    const close = target(event, "[data-clash-close]");
+    if (close) closeClash(close.closest(".alert.clash[data-session]"));
+  });
+  document.addEventListener("keydown", (event) => {
+    const alert = event.key === "Escape" && target(event, ".alert.clash[data-session]");
+    if (alert) closeClash(alert);
   });
 
   // The quick form: mark the slot it is for, keep it in view, close it.

@@ -73,7 +73,7 @@ async def test_agenda_shows_sessions_by_day_in_local_time_with_speakers(client):
     assert spelled() in html  # such as "Saturday, 5 December 2026"
     assert ">09:00</time>–<time" in html  # Taipei wall-clock time, not UTC 01:00
     assert "Lin Chia-lung" in html
-    assert "林佳龍" in html
+    assert 'Lin Chia-lung <span class="alt" lang="zh-Hant-TW">林佳龍</span>' in html
     assert "Marco Chiesara" in html
     assert "WeWorld" in html
     assert [t.strip() for t in _titles(html)] == [
@@ -87,8 +87,8 @@ async def test_agenda_in_chinese_puts_chinese_names_first(client):
     await _agenda_forum()
     html = (await client.get("/forums/tf/agenda?lang=zh-TW")).text
     assert spelled(lang="zh-TW") in html  # such as "2026年12月5日 星期六"
-    assert '林佳龍 <span class="alt">Lin Chia-lung</span>' in html
-    assert '開幕致詞 <span class="alt">Opening Address</span>' in html
+    assert '林佳龍 <span class="alt" lang="en">Lin Chia-lung</span>' in html
+    assert '開幕致詞 <span class="alt" lang="en">Opening Address</span>' in html
     assert ">議程</h1>" in html
     assert ">開幕<" in html
 

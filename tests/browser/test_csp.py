@@ -9,18 +9,23 @@ from __future__ import annotations
 import re
 
 import pytest
+from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt import demo
 from forum_mgmt.agenda.tables import AgendaSession, Room, Speaker, Track
 from forum_mgmt.agenda.workspace.items import KINDS
 from forum_mgmt.forums import services as forums
-from forum_mgmt.forums.tables import Role
+from forum_mgmt.forums.tables import Organisation, Role
+from forum_mgmt.invitations import services as invitations
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Registration
+from forum_mgmt.teams import services as team_services
 from tests.browser.test_builder import _sign_in
 from tests.checkin.helpers import device_code
 from tests.factories import make_user
+from tests.invitations.helpers import links as invitation_links
 from tests.registration.helpers import person
+from tests.teams.helpers import link_in_mail as team_link
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +55,39 @@ def html_pages() -> list[str]:
     return sorted(paths)
 
 
+# Routes whose parameter names another secret than the ticket's: (the path's start, the
+# parameter) -> the key of `_values` that fills it.
+OWN_VALUES = {
+    ("/invitations/", "token"): "guest_token",
+    ("/team-invitation/", "token"): "team_token",
+    ("/forums/{slug:str}/group/", "code"): "group_code",
+}
+
+
+async def _invitations(forum) -> dict[str, list[str]]:
+    """A guest's invitation link, a colleague's team invitation link and a group code."""
+    categories = await registration.ensure_categories(forum)
+    guests = next(c for c in categories if not c.public)
+    await invitations.invite(
+        forum, guests, name="Guest", email="guest@example.org", options=invitations.Options()
+    )
+    inviter = await BaseUser.objects().first()
+    await team_services.invite(
+        team_services.Team(forum=forum),
+        email="colleague@example.org",
+        role=Role.STAFF,
+        language="en",
+        by=inviter,
+    )
+    code = await invitations.create_code(forum, guests, label="Delegation", max_uses=3)
+    return {
+        "guest_token": [(await invitation_links("guest@example.org"))["guest@example.org"]],
+        "team_token": [(await team_link("colleague@example.org")).rsplit("/", 1)[-1]],
+        "group_code": [code.code],
+        "org": [(await Organisation.objects().get(Organisation.id == forum.organisation)).slug],
+    }
+
+
 async def _values(forum, token: str, registration_id: int) -> dict[str, list[str]]:
     async def first_id(table) -> str:
         row = await table.select(table.id).where(table.forum == forum.id).first()
@@ -57,6 +95,7 @@ async def _values(forum, token: str, registration_id: int) -> dict[str, list[str
 
     session = await first_id(AgendaSession)
     return {
+        **await _invitations(forum),
         "slug": [forum.slug],
         "token": [token],
         "ref": [session],
@@ -75,6 +114,13 @@ def _fill(path: str, values: dict[str, list[str]]) -> list[str]:
     urls = [path]
     for name in _PARAM.findall(path):
         if name == "item_id":
+            continue
+        own = next(
+            (v for (start, n), v in OWN_VALUES.items() if path.startswith(start) and n == name),
+            None,
+        )
+        if own is not None:
+            urls = [re.sub(r"\{" + name + r"(?::\w+)?\}", values[own][0], u) for u in urls]
             continue
         if name not in values:
             pytest.fail(f"{path}: teach test_csp.py a value for {{{name}}}")

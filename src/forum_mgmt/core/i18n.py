@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -27,6 +28,11 @@ _CATALOGUE = {"en": "en", "zh-TW": "zh_TW"}
 # International English (CLDR en_001): "6 Dec 2026", day before month, never "12/6/26"
 _BABEL = {"en": "en_001", "zh-TW": "zh_Hant_TW"}
 LOCALES_DIR = ROOT / "locales"
+
+# the `lang` attribute of a text in each language, marked inside a page of the other
+HTML_LANG = {"en": "en", "zh-TW": "zh-Hant-TW"}
+_HAN = re.compile(r"[\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT)
 
@@ -116,3 +122,13 @@ def from_accept_language(header: str) -> str | None:
         if (lang := normalise(tag)) is not None:
             weighted.append((weight, lang))
     return max(weighted, key=lambda w: w[0])[1] if weighted else None
+
+
+def text_lang(text: str) -> str | None:
+    """The interface language whose script a name is written in: Chinese when it has a
+    Han character (or Bopomofo), English when it has Latin letters, else None (digits)."""
+    if _HAN.search(text):
+        return "zh-TW"
+    if _LATIN.search(text):
+        return "en"
+    return None

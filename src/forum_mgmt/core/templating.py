@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from forum_mgmt.core import i18n, time
 from forum_mgmt.core.settings import ROOT
@@ -26,11 +26,27 @@ def pair(primary: str, local: str) -> tuple[str, str]:
 
 
 def bilingual(primary: str, local: str) -> Markup:
+    """Both names, the second one smaller; a name in the other script than the page's
+    carries its language (林佳龍 on an English page, Lin Chia-lung on a Chinese one), so
+    screen readers and fonts treat it as what it is."""
     first, second = pair(primary, local)
+    page = i18n.current()
+    # format() escapes the names and the attribute; only our own markup is trusted
+    shown = _in_lang(Markup("{}").format(first), i18n.text_lang(first), page)
     if not second:
-        return escape(first)
-    # format() escapes both names; only our own markup is trusted
-    return Markup('{} <span class="alt">{}</span>').format(first, second)
+        return shown
+    other = i18n.text_lang(second)
+    if other and other != page:
+        return Markup('{} <span class="alt" lang="{}">{}</span>').format(
+            shown, i18n.HTML_LANG[other], second
+        )
+    return Markup('{} <span class="alt">{}</span>').format(shown, second)
+
+
+def _in_lang(text: Markup, lang: str | None, page: str) -> Markup:
+    if lang is None or lang == page:
+        return text
+    return Markup('<span lang="{}">{}</span>').format(i18n.HTML_LANG[lang], text)
 
 
 def pick(primary: str, local: str) -> str:
