@@ -1,5 +1,6 @@
 """Registration's rules, split by process; import from here."""
 
+from forum_mgmt.registration.services import coverage
 from forum_mgmt.registration.services.attendee import (
     book_session,
     booked_ids,
@@ -82,6 +83,7 @@ __all__ = [
     "confirm",
     "countries",
     "counts",
+    "coverage",
     "decide",
     "device_stars",
     "drop_session",
