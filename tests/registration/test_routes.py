@@ -334,7 +334,7 @@ async def test_csv_export_opens_in_excel_with_chinese_names(client):
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["id", "status", "waitlist_position", "category", "name"]
+    assert rows[0][:5] == ["ID", "Status", "Place in line", "Category", "Name"]
     assert rows[1][5] == "王小明"
     assert rows[1][7] == "'=cmd"  # no formula runs in a spreadsheet
 

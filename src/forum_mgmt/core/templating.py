@@ -33,6 +33,16 @@ def bilingual(primary: str, local: str) -> Markup:
     return Markup('{} <span class="alt">{}</span>').format(first, second)
 
 
+def shown(item: Any, field: str = "name", *, both: bool = False) -> str | Markup:
+    """The one way a template shows an organizer-entered text (a forum's, room's, track's,
+    category's, question's, session's or speaker's name, title, theme...): in the reader's
+    language with the other as fallback; `both` adds the other language beside it."""
+    first, second = i18n.localized_pair(item, field)
+    if not both or not second:
+        return first
+    return Markup('{} <span class="alt">{}</span>').format(first, second)
+
+
 def pick(primary: str, local: str) -> str:
     """One text in the reader's language when the content has it."""
     return local if (i18n.current() == "zh-TW" and local) else primary
@@ -67,12 +77,15 @@ def _setup(engine: Engine) -> None:
         bilingual=bilingual,
         pick=pick,
         pair=pair,
+        shown=shown,
+        texts=i18n.localized_pair,
         switch_url=switch_url,
     )
     env.filters.update(
         local_time=_local_time,
         local_date=_local_date,
         date_range=time.fmt_range,
+        zone_name=time.zone_name,
     )
 
 

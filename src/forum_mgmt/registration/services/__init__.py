@@ -8,6 +8,7 @@ from forum_mgmt.registration.services.attendee import (
     by_token,
     drop_session,
     my_session_ids,
+    set_language,
     update_details,
 )
 from forum_mgmt.registration.services.catalogue import (
@@ -108,6 +109,7 @@ __all__ = [
     "remembered",
     "remove_question",
     "row_of",
+    "set_language",
     "set_star",
     "star",
     "starred_ids",
