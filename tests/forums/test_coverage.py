@@ -101,7 +101,7 @@ async def test_the_workspace_lists_the_gaps_with_links_and_publishes_on_acceptan
     await sign_in(client, "org")
     token = await csrf_token(client)
     page = await client.get("/manage/forums/gaps")
-    assert "zh-TW 54 %" in page.text and "en 100 %" in page.text
+    assert "繁體中文 54 %" in page.text and "English 100 %" in page.text
     refused = await client.post("/manage/forums/gaps/publish", data={"_csrf_token": token})
     assert refused.status_code == 409
     assert 'href="/manage/forums/gaps"' in refused.text
