@@ -108,6 +108,7 @@ async def test_the_workspace_lists_the_gaps_with_links_and_publishes_on_acceptan
     session_link = 'href="/manage/forums/gaps/sessions/'
     assert session_link in refused.text and 'href="/manage/forums/gaps/speakers/' in refused.text
     assert 'name="accept_fallback"' in refused.text
+    assert "Speaker: Jane Roe</a>" in refused.text  # known by its name, not its biography
     assert (await _reload(forum)).status == ForumStatus.DRAFT
     done = await client.post(
         "/manage/forums/gaps/publish", data={"_csrf_token": token, "accept_fallback": "on"}

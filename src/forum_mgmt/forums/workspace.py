@@ -148,11 +148,10 @@ class ForumWorkspace(Controller):
         accept = form.get("accept_fallback") == "on"
         try:
             await registration.coverage.publish(forum, accept_fallback=accept)
-        except registration.coverage.MissingTranslations as err:
-            found = await registration.coverage.coverage(forum)
-            errors = {"form": err.message}
+        except registration.coverage.MissingTranslations:
+            found = await registration.coverage.coverage(forum)  # listed above the button
             return _settings_page(
-                forum, _values(forum), errors, 409, found=found, missing=found.missing
+                forum, _values(forum), {}, 409, found=found, missing=found.missing
             )
         return Redirect(f"/manage/forums/{slug}", status_code=303)
 

@@ -14,12 +14,14 @@ from typing import Any
 
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.core.errors import DomainError
-from forum_mgmt.core.i18n import _, translations
+from forum_mgmt.core.i18n import _, localized, translations
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.tables import Category, Question, QuestionKind
 
 ALLOWED = ("en zh-TW", "en", "zh-TW")
+# The field an item is known by in the list of what is missing (else its name).
+NAMED_BY = {"question": "label", "session": "title"}
 
 
 @dataclass(frozen=True)
@@ -114,13 +116,12 @@ async def coverage(forum: Forum) -> Coverage:
             if not any(pair):
                 continue
             total += 1
-            label = pair[0] or pair[1]
+            label = localized(row, NAMED_BY.get(kind, "name"))
             for lang, index in columns.items():
                 if pair[index]:
                     have[lang] += 1
                 else:
-                    short = label.splitlines()[0][:80]
-                    missing.append(Missing(kind, row.id, field, lang, short, url))
+                    missing.append(Missing(kind, row.id, field, lang, label[:80], url))
     percent = {lang: (100 * n // total if total else 100) for lang, n in have.items()}
     return Coverage(missing, percent)
 
