@@ -149,10 +149,9 @@ class ForumWorkspace(Controller):
         try:
             await registration.coverage.publish(forum, accept_fallback=accept)
         except registration.coverage.MissingTranslations:
-            found = await registration.coverage.coverage(forum)  # listed above the button
-            return _settings_page(
-                forum, _values(forum), {}, 409, found=found, missing=found.missing
-            )
+            # a question to the organizer, not an error: the list and the box to accept it
+            found = await registration.coverage.coverage(forum)
+            return _settings_page(forum, _values(forum), {}, found=found, missing=found.missing)
         return Redirect(f"/manage/forums/{slug}", status_code=303)
 
     @post("/forums/{slug:str}/unpublish")
