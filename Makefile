@@ -67,8 +67,11 @@ run: $(VENV)/.installed messages-compile system-deps
 	$(BIN)/forum-mgmt demo
 	$(BIN)/forum-mgmt serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
+# One pytest worker a core (pytest-xdist), a test file per worker at a time; each worker has
+# its own database (tests/conftest.py). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev-installed messages-compile system-test-deps redis lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # --- the rest ---
 lint: $(VENV)/.dev-installed

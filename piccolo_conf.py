@@ -24,6 +24,7 @@ APP_REGISTRY = AppRegistry(
         "forum_mgmt.accounts.piccolo_app",
         "forum_mgmt.forums.piccolo_app",
         "forum_mgmt.audit.piccolo_app",
+        "forum_mgmt.teams.piccolo_app",
         "forum_mgmt.agenda.piccolo_app",
         "forum_mgmt.tickets.piccolo_app",
         "forum_mgmt.mail.piccolo_app",

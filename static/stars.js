@@ -3,7 +3,8 @@
 // of the ticket this device remembers (its ticket page set that), and keeps new ones on
 // it, so they reach the personal calendar feed. Without a ticket of this forum, or without
 // network, stars live in this browser (localStorage, per forum); once a ticket is there,
-// those are moved onto it.
+// those are moved onto it. Browser-only stars are reported, anonymously and once per
+// device (a random id kept here), to count in the session's expected audience.
 (function () {
   "use strict";
   const TIMEOUT_MS = 8000;
@@ -57,6 +58,27 @@
       return response.json();
     }, function () { throw 0; }).finally(function () { clearTimeout(timer); });
   }
+  // This browser's random id: the same device starring again counts once.
+  function deviceId() {
+    try {
+      let id = localStorage.getItem("device-id");
+      if (!id) {
+        id = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
+        localStorage.setItem("device-id", id);
+      }
+      return id;
+    } catch (e) { return ""; }
+  }
+  function report(id, on) {
+    const device = deviceId();
+    if (!device) { return Promise.resolve(); }
+    return fetch("/forums/" + encodeURIComponent(forum) + "/device-stars", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", "x-csrftoken": cookie("csrftoken") },
+      body: JSON.stringify({ device: device, session_id: Number(id), starred: on }),
+    }).catch(function () {});
+  }
   function fromServer(answer) {
     stars = new Set(answer.session_ids.map(String));
   }
@@ -68,7 +90,10 @@
     return Array.from(local).reduce(function (chain, id) {
       return chain.then(function () {
         if (stars.has(id)) { return; }
-        return ask("POST", { session_id: Number(id), starred: true }).then(fromServer, function (status) {
+        return ask("POST", { session_id: Number(id), starred: true }).then(function (answer) {
+          fromServer(answer);
+          return report(id, false); // now counted on the ticket, not on the device
+        }, function (status) {
           if (!(status === 400 || status === 404)) { left.add(id); }
         });
       });
@@ -86,6 +111,7 @@
         save(local);
         stars = local;
         paintAll();
+        report(id, want);
         return;
       }
       if (button.getAttribute("aria-busy") === "true") { return; }

@@ -1,16 +1,47 @@
 """One database for the run (a temp SQLite file, or the PostgreSQL DATABASE_URL), built by
-the real migrations; every test starts from empty tables."""
+the real migrations; every test starts from empty tables.
+
+Under pytest-xdist (`make test` runs a worker per core) each worker is its own process with
+its own temp SQLite file; on PostgreSQL each worker gets its own database, named after
+DATABASE_URL's with the worker's id appended (`..._test_gw1`), made at start and dropped at
+the end."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="forum-mgmt-test-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite'}")
-os.environ.setdefault("FORUM_MGMT_DATA", str(_TMP / "data"))
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# A worker inherits the environment of the process that started it, this file's defaults
+# included: the defaults are marked, so that each worker takes its own instead.
+if _WORKER and os.environ.get("FORUM_MGMT_TEST_DEFAULTS") == "1":
+    del os.environ["DATABASE_URL"], os.environ["FORUM_MGMT_DATA"]
+if "DATABASE_URL" not in os.environ:
+    os.environ["FORUM_MGMT_TEST_DEFAULTS"] = "1"
+    os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'test.sqlite'}"
+os.environ["FORUM_MGMT_DATA"] = str(_TMP / "data")  # outbox, keys, file stores: per process
+
+
+async def _postgres(dsn: str, statement: str) -> None:
+    import asyncpg
+
+    server = await asyncpg.connect(dsn.rsplit("/", 1)[0] + "/postgres")
+    try:
+        await server.execute(statement)
+    finally:
+        await server.close()
+
+
+if _WORKER and os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
+    _SHARED_URL = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = f"{_SHARED_URL}_{_WORKER}"
+    _NAME = os.environ["DATABASE_URL"].rsplit("/", 1)[-1]
+    asyncio.run(_postgres(_SHARED_URL, f'DROP DATABASE IF EXISTS "{_NAME}" WITH (FORCE)'))
+    asyncio.run(_postgres(_SHARED_URL, f'CREATE DATABASE "{_NAME}"'))
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
@@ -27,11 +58,14 @@ TABLES = [
     "ticket",
     "outbox",
     "booking",
+    "device_star",
     "registration",
     "question",
     "category",
     "counter",
     "access_entry",
+    "team_event",
+    "team_invitation",
     "privacy_notice",
     "forum_key",
     "agenda_change",
@@ -80,6 +114,9 @@ async def database() -> AsyncIterator[None]:
     await db.open_pool()
     yield
     await db.close_pool()
+    if _WORKER and IS_POSTGRES:  # this worker's own database (see the top of this file)
+        name = DATABASE_URL.rsplit("/", 1)[-1]
+        await _postgres(DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,6 +127,7 @@ def bookings_count() -> None:
     from forum_mgmt.registration import services as registration
 
     agenda.register_bookings_count(registration.bookings_of)
+    agenda.register_audience(registration.expected_of)
 
 
 @pytest.fixture(autouse=True)

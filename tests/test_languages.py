@@ -183,6 +183,7 @@ async def _urls(forum: Forum, reg: Registration) -> dict[str, list[str]]:
     track = await Track.select(Track.id).where(Track.forum == forum.id).first()
     assert room and track and sessions and speakers
     day = forum.starts_on.isoformat()
+    demo_org = "mofa"  # the demo file's organisation
     public = [
         "/",
         "/login",
@@ -194,6 +195,7 @@ async def _urls(forum: Forum, reg: Registration) -> dict[str, list[str]]:
         f"{f}/register/confirm/not-a-code",
         "/checkin/" + SLUG + "/device?code=not-a-code",
         "/nothing-here",
+        "/team-invitation/not-a-token",
         *[f"{f}/sessions/{s['id']}" for s in sessions],
         *[f"{f}/speakers/{s['id']}" for s in speakers],
     ]
@@ -233,6 +235,8 @@ async def _urls(forum: Forum, reg: Registration) -> dict[str, list[str]]:
         f"{m}/sign-in-throttles",
         f"{m}/privacy",
         f"{m}/access-log",
+        f"{m}/team",
+        f"/manage/organisations/{demo_org}",
         f"/checkin/{SLUG}",
     ]
     return {"public": public, "attendee": attendee, "scanner": scanner, "organizer": organizer}
@@ -282,6 +286,9 @@ def test_the_walk_covers_every_page(app):
         "/manage/forums/x/registration-settings",
         "/manage/forums/x/privacy",
         "/manage/forums/x/access-log",
+        "/manage/forums/x/team",
+        "/manage/organisations/x",
+        "/team-invitation/t",
     }
     pages = [
         r.path

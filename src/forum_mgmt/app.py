@@ -56,6 +56,8 @@ from forum_mgmt.registration.routes import (
     RegistrationManagePages,
     TicketAPI,
 )
+from forum_mgmt.teams import services as teams
+from forum_mgmt.teams.routes import InvitationPages, OrganisationPages, TeamPages
 from forum_mgmt.tickets import mail as ticket_mail
 from forum_mgmt.tickets import services as tickets
 from forum_mgmt.tickets.routes import (
@@ -214,9 +216,11 @@ def create_app() -> Litestar:
     logs.install()  # uvicorn's access log would write ticket links and device codes
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
+    agenda.register_audience(registration.expected_of)  # crowding warnings in clash lists
     # check-ins are their own trail: the access log and data.json read them from their rows
     audit.register_source(checkin_trail.ACTIONS, checkin_trail.access_trail)
     tickets.register_checkins(checkin_trail.checkins_of)
+    audit.register_source(teams.ACTIONS, teams.access_trail)  # team changes: their own rows
     sessions = LazySessionConfig(
         key=SESSION_COOKIE,
         max_age=12 * 3600,
@@ -234,6 +238,7 @@ def create_app() -> Litestar:
             TicketFiles,
             ErasurePages,
             LoginPages,
+            InvitationPages,
             ExportRoutes,
             DeviceLink,
             healthz,
@@ -276,6 +281,8 @@ def create_app() -> Litestar:
                     RegistrationManagePages,
                     PrivacyWorkspace,
                     AccessLogPages,
+                    TeamPages,
+                    OrganisationPages,
                 ],
                 include_in_schema=False,
             ),

@@ -1,11 +1,13 @@
 """Stars on the (shared, cached) agenda page reach the ticket of the device that holds one."""
 
+import asyncio
+
 import httpx
 import icalendar
 import pytest
 
 from forum_mgmt.registration import services as registration
-from forum_mgmt.registration.tables import Star
+from forum_mgmt.registration.tables import DeviceStar, Star
 from tests.factories import make_forum, make_session
 from tests.registration.helpers import person
 
@@ -30,6 +32,16 @@ async def _feed(live_server, token) -> list[str]:
         response = await http.get(f"{live_server}/tickets/{token}/agenda.ics")
     assert response.status_code == 200
     return sorted(str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(response.text).events)
+
+
+async def _device_stars(expected: int) -> int:
+    """DeviceStar rows once the page's report landed (it is sent without waiting)."""
+    for _ in range(50):
+        count = await DeviceStar.count()
+        if count == expected:
+            break
+        await asyncio.sleep(0.1)
+    return count
 
 
 def _star(page, kind):
@@ -96,6 +108,13 @@ async def test_browser_stars_move_onto_the_ticket_on_first_load(live_server, pag
     await _star(page, "keynote").click()  # no ticket yet: kept in the browser
     assert await page.evaluate("localStorage.getItem('stars:starry')") == f'["{keynote.id}"]'
     assert await _stars(reg) == []
+    # counted once for this device in the session's expected audience, however often
+    assert await _device_stars(1) == 1
+    await page.reload()
+    await page.wait_for_selector("html[data-stars=browser]")
+    for _ in range(2):
+        await _star(page, "keynote").click()
+    assert await _device_stars(2) == 1  # waits for a second row that never comes
     # a star on a session no longer on the agenda is dropped, not kept forever
     await page.evaluate(f"localStorage.setItem('stars:starry', '[\"{keynote.id}\", \"999999\"]')")
     await page.goto(f"{live_server}/tickets/{reg.token}")  # the device now holds the ticket
@@ -106,6 +125,7 @@ async def test_browser_stars_move_onto_the_ticket_on_first_load(live_server, pag
     assert await _star(page, "keynote").get_attribute("aria-pressed") == "true"
     assert await _star(page, "panel").get_attribute("aria-pressed") == "false"
     assert await _feed(live_server, reg.token) == ["Keynote 專題"]
+    assert await _device_stars(0) == 0  # now counted on the ticket, not twice
     # the session page, which keeps stars with a form, shows the ticket's star too
     await page.goto(f"{live_server}/forums/starry/sessions/{keynote.id}?lang=en")
     assert "Starred: in my calendar" in await page.inner_text("main")

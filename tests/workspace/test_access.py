@@ -30,6 +30,8 @@ from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum, Role
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Question
+from forum_mgmt.teams import services as teams
+from forum_mgmt.teams.services import Team
 from forum_mgmt.tickets import services as tickets
 from tests.checkin.helpers import device_code
 from tests.conftest import csrf_token, sign_in
@@ -55,6 +57,7 @@ class Access(StrEnum):
     # no guard: the device link's one-time code is the credential, which the handler judges;
     # each person opens a code they made themselves, those who cannot make one a made-up one
     DEVICE = "device"
+    ORG_ADMIN = "org_admin"  # the organizers of the organisation of the path, or an admin
 
 
 PERSONAS = ("anonymous", "staff", "other_organizer", "organizer", "admin")
@@ -71,6 +74,7 @@ ALLOWED = {
     Access.STAFF: {"staff", "organizer", "admin"},
     Access.ORGANIZER: {"organizer", "admin"},
     Access.DEVICE: {"staff", "organizer", "admin"},
+    Access.ORG_ADMIN: {"organizer", "admin"},
 }
 
 
@@ -90,6 +94,8 @@ ORG, STAFF = Access.ORGANIZER, Access.STAFF
 M = "/manage/forums/{slug:str}"
 F = "/manage/forums/{slug}"
 API = "/api/forums/{slug:str}"
+MO = "/manage/organisations/{org:str}"
+OF = "/manage/organisations/test-org"
 AF = "/api/forums/{slug}"
 KINDS = ("rooms", "tracks", "speakers")
 ITEM = {"rooms": "{room}", "tracks": "{track}", "speakers": "{speaker}"}
@@ -196,6 +202,33 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("GET", M + "/privacy"): line(ORG, F + "/privacy"),
     ("POST", M + "/privacy/anonymise"): line(ORG, F + "/privacy/anonymise"),
     ("POST", M + "/privacy/delete"): line(ORG, F + "/privacy/delete"),
+    ("GET", M + "/team"): line(ORG, F + "/team"),
+    ("POST", M + "/team/invite"): line(
+        ORG, Call(F + "/team/invite", {"email": "new@example.org", "role": "staff"})
+    ),
+    ("POST", M + "/team/members/{user_id:int}/role"): line(
+        ORG, Call(F + "/team/members/{staff_user}/role", {"role": "staff"})
+    ),
+    ("POST", M + "/team/members/{user_id:int}/remove"): line(
+        ORG, Call(F + "/team/members/{staff_user}/remove", last=True)
+    ),
+    ("POST", M + "/team/invitations/{invitation_id:int}/revoke"): line(
+        ORG, Call(F + "/team/invitations/{invitation}/revoke", last=True)
+    ),
+    # the organisation's members: its only organizer cannot be removed (409, not refused)
+    ("GET", MO): line(Access.ORG_ADMIN, OF),
+    ("POST", MO + "/invite"): line(
+        Access.ORG_ADMIN, Call(OF + "/invite", {"email": "new@example.org", "role": "staff"})
+    ),
+    ("POST", MO + "/members/{user_id:int}/role"): line(
+        Access.ORG_ADMIN, Call(OF + "/members/{org_member}/role", {"role": "organizer"})
+    ),
+    ("POST", MO + "/members/{user_id:int}/remove"): line(
+        Access.ORG_ADMIN, OF + "/members/{org_member}/remove"
+    ),
+    ("POST", MO + "/invitations/{invitation_id:int}/revoke"): line(
+        Access.ORG_ADMIN, Call(OF + "/invitations/{org_invitation}/revoke", last=True)
+    ),
     ("GET", "/manage/tokens"): line(Access.SIGNED_IN, "/manage/tokens"),
     ("POST", "/manage/tokens"): line(Access.SIGNED_IN, Call("/manage/tokens", {"name": "New"})),
     ("POST", "/manage/tokens/{token_id:int}/revoke"): line(
@@ -326,6 +359,12 @@ async def _world() -> World:
         own_tokens[who] = (await accounts.create_token(users[who], "spare"))[0].id
     organisation = await forums.ensure_organisation("test-org", name="Test Org")
     await forums.join(organisation, users["organizer"], Role.ORGANIZER)
+    invited = {
+        name: await teams.invite(
+            team, email=f"{name}@example.org", role=Role.STAFF, language="en", by=users["admin"]
+        )
+        for name, team in (("tf", Team(forum=forum)), ("org", Team(organisation=organisation)))
+    }
 
     reg = (await registration.register(forum, person(1))).registration
     await tickets.issue(forum, reg)
@@ -343,6 +382,10 @@ async def _world() -> World:
         "category": (await registration.ensure_categories(forum))[0].id,
         "question": (await registration.add_question(forum, label="Diet?", kind="text")).id,
         "checkin": (await check_in(forum, scan, by=users["staff"])).checkin_id,
+        "staff_user": users["staff"].id,
+        "invitation": invited["tf"].id,
+        "org_member": users["organizer"].id,
+        "org_invitation": invited["org"].id,
     }
     device_codes = {
         who: await device_code(secrets[who], "tf") for who in ("staff", "organizer", "admin")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from markupsafe import Markup
 
 from forum_mgmt.agenda import services
@@ -31,7 +31,7 @@ from forum_mgmt.exports import services as export_services
 from forum_mgmt.forums.guards import PUBLIC, forum_of
 from forum_mgmt.forums.services import get_public_forum
 from forum_mgmt.registration import services as registration_services
-from forum_mgmt.registration.schemas import StarIn, StarsOut
+from forum_mgmt.registration.schemas import DeviceStarIn, StarIn, StarsOut
 
 
 def stylesheet(css: str) -> Response[str]:
@@ -128,6 +128,17 @@ class AgendaPages(Controller):
             forum, token, data.session_id, starred=data.starred
         )
         return Response(StarsOut(True, ids), headers=PRIVATE)
+
+    # A browser-only star, counted once per device in the session's expected audience.
+    @post("/device-stars", status_code=HTTP_204_NO_CONTENT)
+    async def device_star(
+        self, request: Request, slug: FromPath[str], data: JSONBody[DeviceStarIn]
+    ) -> Response[None]:
+        forum = await get_public_forum(slug, viewer=request.user)
+        await registration_services.star_on_device(
+            forum, data.session_id, data.device, starred=data.starred
+        )
+        return Response(None, status_code=HTTP_204_NO_CONTENT, headers=PRIVATE)
 
     @get("/tracks.css", name="tracks_css", media_type="text/css")
     async def tracks_css(self, request: Request, slug: FromPath[str]) -> Response[str]:

@@ -42,6 +42,12 @@ ACTIONS: dict[str, str] = {
     "checkin.scan": N_("Checked in"),
     "checkin.manual": N_("Checked in by name"),
     "checkin.undo": N_("Check-in undone"),
+    "team.invite": N_("Invited to the team"),
+    "team.accept": N_("Invitation accepted"),
+    "team.role": N_("Role changed"),
+    "team.remove": N_("Removed from the team"),
+    "team.revoke": N_("Invitation withdrawn"),
+    "team.grant": N_("Role given"),
 }
 SEARCHED = "searched"  # the one detail of a list: that it was a search (never its words)
 MAX_PAGE = 200
@@ -68,6 +74,7 @@ class Entry:
     count: int
     ids: list[int]
     detail: str = ""
+    subject: str = ""  # team changes: whose role (a username, or an invited address)
 
 
 Source = Callable[[Forum, str, int], Awaitable[list[Entry]]]

@@ -88,5 +88,10 @@ class CheckinDashboard(Controller):
         context = stats_context(await services.stats(forum), forum)
         return Template(
             "checkin/dashboard.html",
-            context={"forum": forum, "section": "checkin", **context},
+            context={
+                "forum": forum,
+                "section": "checkin",
+                "audience": await services.audience_today(forum),
+                **context,
+            },
         )

@@ -1,4 +1,4 @@
-"""`forum-mgmt user create` and `forum-mgmt token create`: accounts and API tokens."""
+"""`forum-mgmt user create`, `user grant` and `forum-mgmt token create`: accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="an organizer without --forum may create forums for this organisation",
     )
     create.set_defaults(run=_user)
+    grant = user.add_parser("grant", help="give an existing user a role on a forum")
+    grant.add_argument("name")
+    grant.add_argument("--role", choices=["organizer", "staff"], required=True)
+    place = grant.add_mutually_exclusive_group(required=True)
+    place.add_argument("--forum", help="the forum's slug")
+    place.add_argument("--organisation", help="or an organisation's slug (its members)")
+    grant.set_defaults(run=_grant)
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
     tcreate = token.add_parser("create", help="create an API token; prints it as the last line")
     tcreate.add_argument("name", help="the user's name")
@@ -59,6 +66,33 @@ def _user(args: argparse.Namespace) -> int:
     print(f"Created {args.role} {args.name}{where}.")
     if not args.password:
         print(f"Password: {password}")
+    return 0
+
+
+async def _grant_role(args: argparse.Namespace) -> None:
+    from forum_mgmt.accounts import services as accounts
+    from forum_mgmt.forums import services as forums
+    from forum_mgmt.forums.tables import Role
+    from forum_mgmt.teams import services as teams
+
+    user = await accounts.get_user_by_name(args.name)
+    if args.forum:
+        team = teams.Team(forum=await forums.get_forum(args.forum))
+    else:
+        team = teams.Team(organisation=await teams.get_organisation(args.organisation))
+    await teams.set_role(team, user, Role(args.role), by=None)
+
+
+def _grant(args: argparse.Namespace) -> int:
+    from forum_mgmt.core.errors import DomainError
+
+    try:
+        asyncio.run(_grant_role(args))
+    except DomainError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+    where = f"forum {args.forum}" if args.forum else f"organisation {args.organisation}"
+    print(f"{args.name} is now {args.role} on {where}.")
     return 0
 
 

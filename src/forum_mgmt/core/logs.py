@@ -22,13 +22,15 @@ MARK = "[redacted]"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # the attendee's private link, its files and its API: /tickets/<token>, /api/tickets/<token>
     (re.compile(r"(/tickets/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
+    # a team invitation's link: /team-invitation/<token>
+    (re.compile(r"(/team-invitation/)[^/?#\s\"'<>]+"), rf"\g<1>{MARK}"),
     # secrets in a query string or a form: ?token=..., &code=...
     (
         re.compile(r"(?i)(\b(?:token|code|secret|password|_csrf_token)=)[^&#\s\"'<>]+"),
         rf"\g<1>{MARK}",
     ),
-    # API tokens (fm_) and device codes (fmd_) wherever they stand
-    (re.compile(r"\b(fmd?_)[A-Za-z0-9_-]{16,}"), rf"\g<1>{MARK}"),
+    # API tokens (fm_), device codes (fmd_) and team invitations (fmt_) wherever they stand
+    (re.compile(r"\b(fm[dt]?_)[A-Za-z0-9_-]{16,}"), rf"\g<1>{MARK}"),
     # an Authorization header, as a header line or in a dict's repr
     (re.compile(r"(?i)(\bbearer\s+)[^\s\"',]+"), rf"\g<1>{MARK}"),
 ]

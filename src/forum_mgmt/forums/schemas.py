@@ -20,6 +20,8 @@ RetentionDays = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 Email = Annotated[str, msgspec.Meta(max_length=254), LINE]
 # Sign-ups per client address per hour; 0 turns the limit off (staff behind one address).
 SignupLimit = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+# Percent of the confirmed attendees expected at a session open to everyone (the audience).
+Share = Annotated[int, msgspec.Meta(ge=0, le=100)]
 
 
 # The content's languages: the first is kept in the plain columns, the second in `_local`.
@@ -55,6 +57,7 @@ class ForumIn(Input, forbid_unknown_fields=True):
     registration_closes_at: dt.datetime | None = None
     retention_days: RetentionDays = 90
     contact_email: Email = ""
+    audience_share: Share = 30
 
 
 class ForumCreate(ForumIn, forbid_unknown_fields=True):
@@ -92,6 +95,7 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     registration_closes_at: dt.datetime | UnsetType | None = UNSET
     retention_days: RetentionDays | UnsetType = UNSET
     contact_email: Email | UnsetType = UNSET
+    audience_share: Share | UnsetType = UNSET
 
 
 class ForumOut(msgspec.Struct):
@@ -117,6 +121,7 @@ class ForumOut(msgspec.Struct):
     registration_closes_at: dt.datetime | None
     retention_days: int
     contact_email: str
+    audience_share: int
 
     @classmethod
     def of(cls, forum: Forum) -> ForumOut:
@@ -146,4 +151,5 @@ class ForumOut(msgspec.Struct):
             registration_closes_at=shown(forum.registration_closes_at),
             retention_days=forum.retention_days,
             contact_email=forum.contact_email,
+            audience_share=forum.audience_share,
         )

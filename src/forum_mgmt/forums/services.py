@@ -115,6 +115,7 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         registration_closes_at=data.registration_closes_at,
         retention_days=data.retention_days,
         contact_email=data.contact_email,
+        audience_share=data.audience_share,
         created_at=now,
         updated_at=now,
     )
@@ -169,6 +170,11 @@ async def role_on(user: BaseUser, forum: Forum) -> Role | None:
     role = Role(row["role"]) if row else None
     _known_roles[key] = (now + ROLE_TTL, role)
     return role
+
+
+def roles_changed() -> None:
+    """A role was changed outside `grant`: this worker forgets what it remembered at once."""
+    _known_roles.clear()
 
 
 async def forum_for(user: BaseUser, slug: str, role: Role) -> Forum:

@@ -65,6 +65,10 @@ class Forum(Table):
     contact_email = Varchar(
         length=254, default="", help_text="Whom attendees ask about their data (privacy notice)"
     )
+    audience_share = Integer(
+        default=30,
+        help_text="Percent of confirmed attendees expected at a session open to everyone",
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -78,13 +78,23 @@ class ForumWorkspace(Controller):
         organisations = await services.organisations_for_new_forums(request.user)
         return Template(
             "manage/index.html",
-            context={"forums": forums, "can_create": bool(organisations), "section": "forums"},
+            context={
+                "forums": forums,
+                "can_create": bool(organisations),
+                "organisations": organisations,  # their organizers manage their members
+                "section": "forums",
+            },
         )
 
     @get("/forums/new")
     async def new(self, request: Request) -> Template:
         organisations = await services.organisations_for_new_forums(request.user)
-        values = {"timezone": "Asia/Taipei", "waitlist": True, "signup_limit_per_address": 20}
+        values = {
+            "timezone": "Asia/Taipei",
+            "waitlist": True,
+            "signup_limit_per_address": 20,
+            "audience_share": 30,
+        }
         return _new_page(organisations, values, {})
 
     @post("/forums/new", status_code=HTTP_200_OK)

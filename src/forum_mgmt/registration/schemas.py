@@ -87,6 +87,15 @@ class StarIn(msgspec.Struct, forbid_unknown_fields=True):
     starred: bool
 
 
+class DeviceStarIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A star kept only in a browser, reported once per device (its random id) so that a
+    session's expected audience counts it: anonymous, and counted once however often sent."""
+
+    device: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]{16,64}$")]
+    session_id: Id
+    starred: bool
+
+
 class StarsOut(msgspec.Struct):
     """The stars of the device's ticket for a forum; `ticket` false: kept in the browser."""
 

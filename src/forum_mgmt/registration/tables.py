@@ -136,3 +136,16 @@ class Counter(Table):
         default=0,
         help_text="waitlist:ID only: people who left the line (its length is taken - gone)",
     )
+
+
+class DeviceStar(Table, tablename="device_star"):
+    """A star kept only in a browser (no ticket on that device), counted once per device for
+    a session's expected audience. `device` is a hash of the browser's random id: nothing
+    in it names a person, and one person reloading cannot count twice."""
+
+    id: Serial  # added by Piccolo's metaclass; declared for the type checker
+    session = ForeignKey(
+        references=AgendaSession, on_delete=OnDelete.cascade, null=False, index=True
+    )
+    device = Varchar(length=64, help_text="sha256 of the browser's random id, hex")
+    created_at = Timestamptz()

@@ -4,7 +4,9 @@ from forum_mgmt.agenda.services.changelog import list_changes
 from forum_mgmt.agenda.services.clashes import (
     AgendaClash,
     Clash,
+    blocking,
     find_clashes,
+    register_audience,
     register_bookings_count,
 )
 from forum_mgmt.agenda.services.editing import (
@@ -72,6 +74,7 @@ __all__ = [
     "add_speaker",
     "add_track",
     "apply",
+    "blocking",
     "delete_room",
     "delete_speaker",
     "delete_track",
@@ -90,6 +93,7 @@ __all__ = [
     "mark_now_and_next",
     "preview",
     "preview_session",
+    "register_audience",
     "register_bookings_count",
     "remove_session",
     "template_csv",

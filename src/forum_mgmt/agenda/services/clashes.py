@@ -14,18 +14,21 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 
+from piccolo.columns.combination import Combinable
+
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import Conflict
-from forum_mgmt.core.i18n import _
+from forum_mgmt.core.i18n import _, localized
 from forum_mgmt.forums.tables import Forum
 
 
 @dataclass(frozen=True)
 class Clash:
-    kind: str  # room | speaker | outside_forum | capacity; invalid (only in a preview)
+    kind: str  # room | speaker | outside_forum | capacity | crowding; invalid (a preview's)
     message: str
     session_id: int | None  # the other session, when there is one
+    warning: bool = False  # shown, never refused: more people expected than seats
 
 
 class AgendaClash(Conflict):
@@ -59,6 +62,24 @@ async def bookings_of(forum: Forum, session_id: int) -> int:
     return await _bookings_count(forum, session_id)
 
 
+# A session's expected audience (registration/services/audience.py), installed at start-up
+# like the bookings count: `await count(forum, session_id or None, kind)`.
+AudienceCount = Callable[[Forum, int | None, str], Awaitable[int]]
+_audience_count: AudienceCount | None = None
+
+
+def register_audience(count: AudienceCount) -> None:
+    """From now on, the clash list warns when a session's expected audience is larger than
+    its room; without a count it warns of nothing."""
+    global _audience_count
+    _audience_count = count
+
+
+def blocking(clashes: list[Clash]) -> list[Clash]:
+    """The clashes that refuse a change unless allowed (warnings never do)."""
+    return [c for c in clashes if not c.warning]
+
+
 async def find_clashes(
     forum: Forum,
     *,
@@ -69,11 +90,13 @@ async def find_clashes(
     capacity: int | None,
     session_id: int | None = None,
     booked: int | None = None,
+    kind: str | None = None,
 ) -> list[Clash]:
     """Every clash the planned session would cause; an empty list when it fits.
 
     `session_id` is the saved session being changed (not a clash with itself); its bookings
-    count against the room unless `booked` gives another figure (a new session has none)."""
+    count against the room unless `booked` gives another figure (a new session has none).
+    With its `kind`, a crowding warning too: more people expected than the room holds."""
     clashes: list[Clash] = []
     first, _end = time.day_bounds(forum.starts_on, forum.timezone)
     _start, last = time.day_bounds(forum.ends_on, forum.timezone)
@@ -124,23 +147,64 @@ async def find_clashes(
         if session_id is not None and room_id is not None:  # a saved session's seats count
             booked = await bookings_of(forum, session_id)
     wanted = max(capacity or 0, booked)
-    if room_id is not None and wanted:
-        room = (
-            await Room.select(Room.capacity, Room.name)
-            .where((Room.id == room_id) & (Room.forum == forum.id))
-            .first()
+    if room_id is None or not (wanted or kind):
+        return clashes
+    room = (
+        await Room.select(Room.capacity, Room.name, Room.name_local)
+        .where((Room.id == room_id) & (Room.forum == forum.id))
+        .first()
+    )
+    if not room or not room["capacity"]:
+        return clashes
+    name = localized(room)
+    if wanted > room["capacity"]:
+        text = (
+            _("%(wanted)d people have booked, but %(room)s holds %(seats)d.")
+            if booked > (capacity or 0)
+            else _("%(wanted)d places are planned, but %(room)s holds %(seats)d.")
         )
-        if room and room["capacity"] and wanted > room["capacity"]:
-            text = (
-                _("%(wanted)d people have booked, but %(room)s holds %(seats)d.")
-                if booked > (capacity or 0)
-                else _("%(wanted)d places are planned, but %(room)s holds %(seats)d.")
+        clashes.append(
+            Clash(
+                "capacity",
+                text % {"wanted": wanted, "room": name, "seats": room["capacity"]},
+                None,
             )
+        )
+    elif kind and _audience_count is not None and not capacity:
+        expected = await _audience_count(forum, session_id, kind)
+        if expected > room["capacity"]:
             clashes.append(
-                Clash(
-                    "capacity",
-                    text % {"wanted": wanted, "room": room["name"], "seats": room["capacity"]},
-                    None,
-                )
+                await _crowding(forum, overlapping, room_id, name, room["capacity"], expected)
             )
     return clashes
+
+
+async def _crowding(
+    forum: Forum, overlapping: Combinable, room_id: int, name: str, seats: int, expected: int
+) -> Clash:
+    """A warning that the room is too small, naming the smallest free room that is not."""
+    text = _("About %(expected)d people are expected, but %(room)s holds %(seats)d.") % {
+        "expected": expected,
+        "room": name,
+        "seats": seats,
+    }
+    busy = AgendaSession.select(AgendaSession.room).where(
+        overlapping & AgendaSession.room.is_not_null()
+    )
+    larger = (
+        await Room.select(Room.name, Room.name_local, Room.capacity)
+        .where(
+            (Room.forum == forum.id)
+            & (Room.id != room_id)
+            & (Room.capacity >= expected)
+            & Room.id.not_in(busy)
+        )
+        .order_by(Room.capacity)
+        .first()
+    )
+    if larger:
+        text += " " + _("%(room)s (%(seats)d seats) is free then: swap rooms?") % {
+            "room": localized(larger),
+            "seats": larger["capacity"],
+        }
+    return Clash("crowding", text, None, warning=True)

@@ -9,14 +9,21 @@ from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.agenda.schemas import SessionIn, SessionPatch, SessionSpeakerIn
 from forum_mgmt.agenda.services.changelog import LOGGED, log_session, shown
-from forum_mgmt.agenda.services.clashes import AgendaClash, Clash, find_clashes
+from forum_mgmt.agenda.services.clashes import AgendaClash, Clash, blocking, find_clashes
 from forum_mgmt.agenda.services.editing import (
     InvalidSession,
     live_session,
     set_fields,
     write_fields,
 )
-from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
+from forum_mgmt.agenda.tables import (
+    AgendaSession,
+    Room,
+    SessionKind,
+    SessionSpeaker,
+    Speaker,
+    Track,
+)
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.i18n import _
@@ -119,8 +126,9 @@ async def preview_session(
         await _check_session(forum, starts_at, ends_at, room_id, fields.get("track_id"), speakers)
     except InvalidSession as refused:
         return [Clash("invalid", message, None) for message in refused.fields.values()]
+    kind = fields.get("kind") or SessionKind.TALK
     return await _clashes(
-        forum, starts_at, ends_at, room_id, speakers, fields.get("capacity"), session_id
+        forum, starts_at, ends_at, room_id, speakers, fields.get("capacity"), session_id, kind
     )
 
 
@@ -143,7 +151,10 @@ async def _clashes(
     speakers: list[tuple[int, str]],
     capacity: int | None,
     session_id: int | None,
+    kind: str | None = None,
 ) -> list[Clash]:
+    """The clashes; with the session's `kind`, the crowding warning too (previews only:
+    a warning never refuses a save)."""
     return await find_clashes(
         forum,
         starts_at=starts_at,
@@ -152,6 +163,7 @@ async def _clashes(
         speaker_ids=[sid for sid, _role in speakers],
         capacity=capacity,
         session_id=session_id,
+        kind=kind,
     )
 
 
@@ -167,8 +179,8 @@ async def _refuse_clashes(
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         return  # reported as a field error by _check_session
     clashes = await _clashes(forum, starts_at, ends_at, room_id, speakers, capacity, session_id)
-    if clashes:
-        raise AgendaClash(clashes)
+    if blocking(clashes):
+        raise AgendaClash(blocking(clashes))
 
 
 def _speaker_list(

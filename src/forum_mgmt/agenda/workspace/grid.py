@@ -28,6 +28,7 @@ from forum_mgmt.core.i18n import _, localized
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration import services as registration_services
 
 
 class GridPages(Controller):
@@ -125,7 +126,7 @@ class GridPages(Controller):
             )
             return await _grid_page(request, forum, day, [], form, 422, message)
         if request.headers.get("hx-request"):
-            return await _grid_page(request, forum, day, [], None)
+            return await _grid_page(request, forum, day, [], None, moved=session_id)
         return Redirect(f"/manage/forums/{slug}/agenda?day={day}", status_code=303)
 
 
@@ -168,14 +169,31 @@ async def _grid_page(
     *,
     notice: str | None = None,
     fresh: int | None = None,
+    moved: int | None = None,
     headers: dict[str, str] | None = None,
 ) -> Template:
     """The grid of `day` (the first day when it names none of the forum's): the whole page,
-    or for htmx the grid alone; `move` is a refused move's form, shown again."""
+    or for htmx the grid alone; `move` is a refused move's form, shown again. Each session
+    shows its expected audience against its room, and a larger free room when too small;
+    a session just `moved` into a room too small says so."""
     days = builder.forum_days(forum.starts_on, forum.ends_on)
     chosen = builder.chosen_day(days, day)
     agenda = await services.load_agenda(forum)
     grid = builder.build(agenda, chosen, forum.timezone)
+    audience = await registration_services.expected_audience(forum)
+    swaps = registration_services.room_swaps(agenda, audience)
+    if moved is not None and moved in audience and audience[moved].crowded:
+        found = audience[moved]
+        notice = _("Moved. About %(expected)d people are expected; the room holds %(seats)d.") % {
+            "expected": found.expected,
+            "seats": found.seats,
+        }
+        if moved in swaps:
+            room = swaps[moved]
+            notice += " " + _("%(room)s (%(seats)d seats) is free then: swap rooms?") % {
+                "room": localized(room),
+                "seats": room.capacity,
+            }
     template = "manage/_grid.html" if request.headers.get("hx-request") else "manage/agenda.html"
     return Template(
         template,
@@ -188,6 +206,8 @@ async def _grid_page(
             "error": error,
             "notice": notice,
             "fresh": fresh,
+            "audience": audience,
+            "swaps": swaps,
             "section": "agenda",
         },
         status_code=status,

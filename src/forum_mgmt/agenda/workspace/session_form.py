@@ -19,6 +19,7 @@ from forum_mgmt.core.forms import CHECKED, InvalidForm, field_error
 from forum_mgmt.core.i18n import N_, _, localized
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration import services as registration_services
 
 SESSION_TEXT = (
     "title",
@@ -161,6 +162,9 @@ async def session_page(
     """The full session form, filled in with `values`, with what to fix."""
     agenda = await services.load_agenda(forum)
     speakers = await services.list_speakers(forum)
+    audience = None
+    if session_id is not None:
+        audience = (await registration_services.expected_audience(forum)).get(session_id)
     return Template(
         "manage/session.html",
         context={
@@ -178,6 +182,7 @@ async def session_page(
             ],
             "room_options": [(r.id, localized(r)) for r in agenda.rooms],
             "track_options": [(t.id, localized(t)) for t in agenda.tracks],
+            "audience": audience,
             "section": "sessions",
         },
         status_code=status,

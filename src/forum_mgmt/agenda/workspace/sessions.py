@@ -30,18 +30,36 @@ from forum_mgmt.core.forms import InvalidForm
 from forum_mgmt.core.ids import parse_id
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration import services as registration_services
 
 
 class SessionPages(Controller):
     path = "/forums/{slug:str}"
 
     @get("/sessions")
-    async def listing(self, request: Request, slug: FromPath[str]) -> Template:
+    async def listing(
+        self, request: Request, slug: FromPath[str], sort: FromQuery[str | None] = None
+    ) -> Template:
+        """Every session with its expected audience against its seats; `?sort=pressure`
+        puts the fullest rooms first."""
         forum = forum_of(request)
         agenda = await services.load_agenda(forum)
+        audience = await registration_services.expected_audience(forum)
+        views = agenda.sessions
+        if sort == "pressure":
+            views = sorted(
+                views,
+                key=lambda v: -(audience[v.id].pressure if v.id in audience else -1.0),
+            )
         return Template(
             "manage/sessions.html",
-            context={"forum": forum, "agenda": agenda, "section": "sessions"},
+            context={
+                "forum": forum,
+                "views": views,
+                "audience": audience,
+                "sort": sort,
+                "section": "sessions",
+            },
         )
 
     @get("/sessions/new")

@@ -15,6 +15,7 @@ from forum_mgmt.core.db import is_postgres
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration import services as registration_services
 from forum_mgmt.registration.tables import Booking, Status
 from forum_mgmt.tickets.keys import public_key_b64
 
@@ -147,3 +148,29 @@ async def stats(forum: Forum) -> Stats:
             (s["id"], i18n.localized(s, "title"), s["checked_in"], s["booked"]) for s in sessions
         ],
     )
+
+
+async def audience_today(forum: Forum) -> list[dict]:
+    """While the forum runs: today's sessions (forum zone) with their expected audience
+    against their seats, for the live dashboard. Two queries; none on other days."""
+    today = time.local(time.now(), forum.timezone).date()
+    if not forum.starts_on <= today <= forum.ends_on:
+        return []
+    first, last = time.day_bounds(today, forum.timezone)
+    sessions = await (
+        AgendaSession.select(
+            AgendaSession.id,
+            AgendaSession.title,
+            AgendaSession.title_local,
+            AgendaSession.starts_at,
+        )
+        .where(
+            (AgendaSession.forum == forum.id)
+            & AgendaSession.cancelled_at.is_null()
+            & (AgendaSession.starts_at >= first)
+            & (AgendaSession.starts_at < last)
+        )
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    )
+    figures = await registration_services.expected_audience(forum)
+    return [{**s, "audience": figures[s["id"]]} for s in sessions if s["id"] in figures]

@@ -11,6 +11,13 @@ from forum_mgmt.registration.services.attendee import (
     set_language,
     update_details,
 )
+from forum_mgmt.registration.services.audience import (
+    Audience,
+    expected_audience,
+    expected_of,
+    room_swaps,
+    star_on_device,
+)
 from forum_mgmt.registration.services.catalogue import (
     add_question,
     category_name,
@@ -66,6 +73,7 @@ from forum_mgmt.registration.services.waitlist import (
 
 __all__ = [
     "TICKET_COOKIE",
+    "Audience",
     "Filters",
     "Mailbox",
     "NoTicket",
@@ -89,6 +97,8 @@ __all__ = [
     "device_stars",
     "drop_session",
     "ensure_categories",
+    "expected_audience",
+    "expected_of",
     "export_csv",
     "get_registration",
     "is_open",
@@ -108,10 +118,12 @@ __all__ = [
     "reject",
     "remembered",
     "remove_question",
+    "room_swaps",
     "row_of",
     "set_language",
     "set_star",
     "star",
+    "star_on_device",
     "starred_ids",
     "unstar",
     "update_category",
