@@ -176,7 +176,18 @@ async def test_documented_error_answers_follow_the_route_role(client) -> None:
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     body = document["components"]["schemas"]["ErrorOut"]
     assert body["required"] == ["error", "message"]
-    assert sorted(body["properties"]) == ["conflicts", "error", "fields", "message", "rows"]
+    assert sorted(body["properties"]) == [
+        "conflicts",
+        "error",
+        "fields",
+        "message",
+        "missing",
+        "rows",
+    ]
+    missing = document["components"]["schemas"]["MissingOut"]
+    assert sorted(missing["required"]) == ["field", "id", "kind", "language"]
+    publish = document["paths"]["/api/forums/{slug}/publish"]["post"]
+    assert "409" in publish["responses"] and "requestBody" in publish
 
 
 async def test_feeds_are_documented_with_their_media_types(client) -> None:

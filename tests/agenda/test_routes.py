@@ -112,9 +112,11 @@ async def test_session_page_shows_time_room_and_speakers(client):
     assert "Opening Address" in page.text
     assert "開幕致詞" in page.text
     assert "09:00</time>–<time" in page.text
-    assert "Asia/Taipei" in page.text
+    assert "(Taipei Time)" in page.text and "Asia/Taipei" not in page.text
     assert "Main Hall" in page.text
     assert f'href="/forums/tf/speakers/{it["lin"].id}"' in page.text
+    in_chinese = await client.get(f"/forums/tf/sessions/{it['opening'].id}?lang=zh-TW")
+    assert "(臺北時間)" in in_chinese.text
 
 
 async def test_speaker_pages_list_speakers_and_their_sessions(client):

@@ -188,7 +188,7 @@ async def test_any_text_is_refused_naming_its_field_or_comes_out_of_every_output
         )
         assert stored is not None
         formula = stored["name"][:1] in ("=", "+", "-", "@")  # CSV injection: quoted
-        assert row["name"] == ("'" if formula else "") + stored["name"]
+        assert row["Name"] == ("'" if formula else "") + stored["name"]
         badges = await client.get(f"/manage/forums/{slug}/badges.pdf", headers=bearer(token))
         assert badges.status_code == 200
         assert len(PdfReader(io.BytesIO(badges.content)).pages) >= 1

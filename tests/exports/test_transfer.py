@@ -132,7 +132,14 @@ async def _set_up_registration(forum: Forum) -> None:
 def _category(code: str, position: int, **fields) -> dict:
     fields = {"public": False, "approval": False, "quota": 0} | fields
     name = {"vip": "VIP"}.get(code, code.capitalize())
-    return {"code": code, "name": name, "name_local": "", **fields, "position": position}
+    local = {
+        "attendee": "與會者",
+        "speaker": "講者",
+        "press": "媒體",
+        "vip": "貴賓",
+        "staff": "工作人員",
+    }
+    return {"code": code, "name": name, "name_local": local[code], **fields, "position": position}
 
 
 async def test_the_registration_set_up_travels_and_the_imported_forum_signs_people_up(client):
@@ -160,6 +167,7 @@ async def test_the_registration_set_up_travels_and_the_imported_forum_signs_peop
             "label_local": "您如何得知本論壇？",
             "kind": "choice",
             "choices": ["A friend", "朋友介紹", "The news"],
+            "choices_local": [],
             "required": True,
             "position": 1,
         },
@@ -168,6 +176,7 @@ async def test_the_registration_set_up_travels_and_the_imported_forum_signs_peop
             "label_local": "需要簽證邀請函嗎？",
             "kind": "yesno",
             "choices": [],
+            "choices_local": [],
             "required": False,
             "position": 2,
         },

@@ -334,7 +334,7 @@ async def test_csv_export_opens_in_excel_with_chinese_names(client):
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["id", "status", "waitlist_position", "category", "name"]
+    assert rows[0][:5] == ["ID", "Status", "Place in line", "Category", "Name"]
     assert rows[1][5] == "王小明"
     assert rows[1][7] == "'=cmd"  # no formula runs in a spreadsheet
 
@@ -472,8 +472,8 @@ async def test_mail_log_shows_only_this_forums_mail_to_an_address_both_forums_sh
     page = await client.get("/manage/forums/test-forum/registrations/mail")
     assert page.status_code == 200
     assert page.text.count("person1@example.org") == 1
-    assert "<code>confirmed</code>" in page.text
-    for theirs_only in ("<code>pending</code>", "<code>message</code>", "<code>link</code>"):
+    assert "<td>Registration confirmed</td>" in page.text
+    for theirs_only in ("Registration received", "Message to a group", "Private link sent again"):
         assert theirs_only not in page.text
     assert [(m["to"], m["template"]) for m in await services.mail_log(ours, by=COMMAND_LINE)] == [
         ("person1@example.org", "confirmed")

@@ -207,9 +207,9 @@ async def search(forum_id: int, prefix: str, *, like: str, limit: int) -> list[d
 
 # The live figures: counts per group with outer joins and subqueries, one statement each.
 CONFIRMED_PER_CATEGORY = (
-    f"SELECT c.code, c.name, COUNT(r.id) AS n FROM {CATEGORY} c LEFT JOIN {REGISTRATION} r"
-    " ON r.category = c.id AND r.status = {} WHERE c.forum = {}"
-    " GROUP BY c.id, c.code, c.name, c.position ORDER BY c.position, c.id"
+    f"SELECT c.code, c.name, c.name_local, COUNT(r.id) AS n FROM {CATEGORY} c"
+    f" LEFT JOIN {REGISTRATION} r ON r.category = c.id AND r.status = {{}} WHERE c.forum = {{}}"
+    " GROUP BY c.id, c.code, c.name, c.name_local, c.position ORDER BY c.position, c.id"
 )
 ENTRANCE = (
     f"SELECT k.registration, k.gate, k.scanned_at, c.code FROM {CHECKIN} k"
@@ -217,7 +217,7 @@ ENTRANCE = (
     " WHERE k.forum = {} AND k.session IS NULL AND k.undone_at IS NULL"
 )
 LISTS = (
-    f"SELECT s.id, s.title, (SELECT COUNT(*) FROM {CHECKIN} k WHERE k.session = s.id"
+    f"SELECT s.id, s.title, s.title_local, (SELECT COUNT(*) FROM {CHECKIN} k WHERE k.session = s.id"
     f" AND k.undone_at IS NULL) AS checked_in, (SELECT COUNT(*) FROM {BOOKING} b"
     f" WHERE b.session = s.id) AS booked FROM {SESSION} s WHERE s.forum = {{}}"
     f" AND {IS_LIST} AND s.cancelled_at IS NULL"
@@ -226,7 +226,7 @@ LISTS = (
 
 
 async def confirmed_per_category(forum_id: int) -> list[dict]:
-    """code, name and confirmed count `n` of each category, in the forum's order."""
+    """code, names and confirmed count `n` of each category, in the forum's order."""
     return await Checkin.raw(CONFIRMED_PER_CATEGORY, Status.CONFIRMED.value, forum_id)
 
 

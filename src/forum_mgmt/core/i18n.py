@@ -9,10 +9,11 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.messages.mofile import write_mo
@@ -132,3 +133,26 @@ def text_lang(text: str) -> str | None:
     if _LATIN.search(text):
         return "en"
     return None
+
+
+def localized_pair(item: Any, field: str = "name", lang: str | None = None) -> tuple[str, str]:
+    """An organizer-entered text in two languages, the reader's first: (shown, the other).
+
+    The plain column (`name`) holds the forum's first language, `name_local` the second
+    (Chinese); a reader of a language the item lacks gets the other one. The only place that
+    reads both columns for display: templates, mails, calendars and CSV files call it
+    through `core/templating.shown` or directly.
+    """
+    get = item.get if isinstance(item, Mapping) else (lambda k, d="": getattr(item, k, d))
+    primary = (get(field, "") or "").strip()
+    local = (get(f"{field}_local", "") or "").strip()
+    if (lang or current()) == "zh-TW":
+        first, second = (local, primary) if local else (primary, "")
+    else:
+        first, second = (primary, local) if primary else (local, "")
+    return first, ("" if second == first else second)
+
+
+def localized(item: Any, field: str = "name", lang: str | None = None) -> str:
+    """The text in the reader's language, or in the other one when it lacks it."""
+    return localized_pair(item, field, lang)[0]

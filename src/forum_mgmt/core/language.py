@@ -44,6 +44,12 @@ def choose(scope: Scope) -> str:
     return _asked(scope) or _remembered(scope) or _browser(scope) or i18n.DEFAULT
 
 
+def chosen(scope: Scope) -> bool:
+    """Whether the reader chose a language (in the address or remembered by the cookie),
+    which then wins over what a page would pick for them (the ticket page: the person's)."""
+    return bool(_asked(scope) or _remembered(scope))
+
+
 def _asked(scope: Scope) -> str | None:
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang")
     return i18n.normalise(values[-1]) if values else None

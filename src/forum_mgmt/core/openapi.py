@@ -10,7 +10,8 @@ for every route under the API prefix, rather than listed on each handler:
 - 403: a user without the route's role (or a device outside its forum), or a session
   cookie without its CSRF token;
 - 404: a path that names something (a slug, an id) that is not there, or not visible;
-- 409: a write that conflicts with the state (full, closed, a clash, a duplicate);
+- 409: a write that conflicts with the state (full, closed, a clash, a duplicate, a
+  forum published with texts lacking one of its languages: `missing` lists them);
 - 413 and 422: a body too large, or one that parses but breaks a rule.
 
 The role comes from the route's resolved `opt["role"]` (see forums/guards.py); the
@@ -49,6 +50,15 @@ class RowProblemOut(msgspec.Struct):
     clashes: list[str]
 
 
+class MissingOut(msgspec.Struct):
+    """One public text lacking one of the forum's languages (registration/services/coverage.py)."""
+
+    kind: str  # forum, room, track, category, question, session, speaker
+    id: int
+    field: str
+    language: str
+
+
 class ErrorOut(msgspec.Struct):
     """Every error answer of the API: a stable code for scripts, a message for people."""
 
@@ -58,6 +68,8 @@ class ErrorOut(msgspec.Struct):
     fields: dict[str, str] = msgspec.field(default_factory=dict)  # field -> what is wrong
     conflicts: list[ConflictOut] = msgspec.field(default_factory=list)  # an agenda clash (409)
     rows: list[RowProblemOut] = msgspec.field(default_factory=list)  # an import refused (422)
+    # publishing a forum whose texts lack a language, without accept_fallback (409)
+    missing: list[MissingOut] = msgspec.field(default_factory=list)
 
 
 def _spec(description: str) -> ResponseSpec:

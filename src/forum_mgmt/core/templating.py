@@ -29,7 +29,12 @@ def bilingual(primary: str, local: str) -> Markup:
     """Both names, the second one smaller; a name in the other script than the page's
     carries its language (林佳龍 on an English page, Lin Chia-lung on a Chinese one), so
     screen readers and fonts treat it as what it is."""
-    first, second = pair(primary, local)
+    return _both(*pair(primary, local))
+
+
+def _both(first: str, second: str) -> Markup:
+    """`first` in the page's language, `second` (may be empty) smaller beside it; either
+    written in the other script carries its language."""
     page = i18n.current()
     # format() escapes the names and the attribute; only our own markup is trusted
     shown = _in_lang(Markup("{}").format(first), i18n.text_lang(first), page)
@@ -47,6 +52,16 @@ def _in_lang(text: Markup, lang: str | None, page: str) -> Markup:
     if lang is None or lang == page:
         return text
     return Markup('<span lang="{}">{}</span>').format(i18n.HTML_LANG[lang], text)
+
+
+def shown(item: Any, field: str = "name", *, both: bool = False) -> str | Markup:
+    """The one way a template shows an organizer-entered text (a forum's, room's, track's,
+    category's, question's, session's or speaker's name, title, theme...): in the reader's
+    language with the other as fallback; `both` adds the other language beside it."""
+    first, second = i18n.localized_pair(item, field)
+    if not both:
+        return first
+    return _both(first, second)
 
 
 def pick(primary: str, local: str) -> str:
@@ -83,6 +98,8 @@ def _setup(engine: Engine) -> None:
         bilingual=bilingual,
         pick=pick,
         pair=pair,
+        shown=shown,
+        texts=i18n.localized_pair,
         switch_url=switch_url,
         comma=time.comma,
     )
@@ -91,6 +108,7 @@ def _setup(engine: Engine) -> None:
         local_date=_local_date,
         local_day_time=time.fmt_day_time,
         date_range=time.fmt_range,
+        zone_name=time.zone_name,
     )
 
 

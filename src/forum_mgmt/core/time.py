@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_location
 
 from forum_mgmt.core.i18n import babel_locale
 
@@ -81,3 +81,14 @@ def fmt_range(start: dt.date, end: dt.date) -> str:
     if start == end:
         return fmt_date(start, "long")
     return f"{fmt_date(start, 'long')} – {fmt_date(end, 'long')}"
+
+
+def zone_name(tz: str) -> str:
+    """A zone as its reader says it, from CLDR's city and region pattern: "Taipei Time",
+    臺北時間 (Taiwan writes 臺 where CLDR's exemplar city has the variant 台)."""
+    if tz in ("UTC", "Etc/UTC"):
+        return "UTC"
+    locale = babel_locale()
+    city = get_timezone_location(zone(tz), locale=locale, return_city=True)
+    name = str(locale.zone_formats["region"]) % city
+    return name.replace("台", "臺") if str(locale) == "zh_Hant_TW" else name

@@ -106,6 +106,7 @@ class QuestionFile(Input, forbid_unknown_fields=True, kw_only=True):
     label_local: Short = ""
     kind: QuestionKind = QuestionKind.TEXT
     choices: list[Short] = msgspec.field(default_factory=list)  # one per line in the table
+    choices_local: list[Short] = msgspec.field(default_factory=list)  # the same, translated
     required: bool = False
     position: Position = 0
 

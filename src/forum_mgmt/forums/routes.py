@@ -11,7 +11,8 @@ from forum_mgmt.agenda import services as agenda_services
 from forum_mgmt.core import time
 from forum_mgmt.forums import notice, services
 from forum_mgmt.forums.guards import PUBLIC, forum_of
-from forum_mgmt.forums.schemas import ForumCreate, ForumOut, ForumPatch
+from forum_mgmt.forums.schemas import ForumCreate, ForumOut, ForumPatch, PublishIn
+from forum_mgmt.registration import services as registration
 
 
 class ForumPages(Controller):
@@ -80,8 +81,15 @@ class ForumAdminAPI(Controller):
         return ForumOut.of(await services.update_forum(forum_of(request), data))
 
     @post("/{slug:str}/publish", status_code=HTTP_200_OK)
-    async def publish(self, request: Request, slug: FromPath[str]) -> ForumOut:
-        return ForumOut.of(await services.publish(forum_of(request)))
+    async def publish(
+        self, request: Request, slug: FromPath[str], data: JSONBody[PublishIn | None] = None
+    ) -> ForumOut:
+        """Publish the forum. When public texts lack one of its languages it answers 409
+        with `missing` listing them, unless `accept_fallback` is true."""
+        accept = data.accept_fallback if data is not None else False
+        return ForumOut.of(
+            await registration.coverage.publish(forum_of(request), accept_fallback=accept)
+        )
 
     @post("/{slug:str}/unpublish", status_code=HTTP_200_OK)
     async def unpublish(self, request: Request, slug: FromPath[str]) -> ForumOut:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -24,12 +24,23 @@ SignupLimit = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 Share = Annotated[int, msgspec.Meta(ge=0, le=100)]
 
 
+# The content's languages: the first is kept in the plain columns, the second in `_local`.
+Languages = Literal["en zh-TW", "en", "zh-TW"]
+
+
+class PublishIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Publish even though some public texts lack one of the forum's languages."""
+
+    accept_fallback: bool = False
+
+
 class ForumIn(Input, forbid_unknown_fields=True):
     slug: Slug
     name: Name
     starts_on: dt.date
     ends_on: dt.date
     timezone: str = "Asia/Taipei"
+    languages: Languages = "en zh-TW"
     name_local: Short = ""
     theme: Long = ""
     theme_local: Long = ""
@@ -72,6 +83,7 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     venue: Short | UnsetType = UNSET
     venue_local: Short | UnsetType = UNSET
     timezone: str | UnsetType = UNSET
+    languages: Languages | UnsetType = UNSET
     starts_on: dt.date | UnsetType = UNSET
     ends_on: dt.date | UnsetType = UNSET
     capacity: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | UnsetType = UNSET
@@ -96,6 +108,7 @@ class ForumOut(msgspec.Struct):
     venue: str
     venue_local: str
     timezone: str
+    languages: str
     starts_on: dt.date
     ends_on: dt.date
     status: str
@@ -125,6 +138,7 @@ class ForumOut(msgspec.Struct):
             venue=forum.venue,
             venue_local=forum.venue_local,
             timezone=forum.timezone,
+            languages=forum.languages,
             starts_on=forum.starts_on,
             ends_on=forum.ends_on,
             status=forum.status,

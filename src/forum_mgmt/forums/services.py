@@ -104,6 +104,7 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         venue=data.venue,
         venue_local=data.venue_local,
         timezone=data.timezone,
+        languages=data.languages,
         starts_on=data.starts_on,
         ends_on=data.ends_on,
         capacity=data.capacity,

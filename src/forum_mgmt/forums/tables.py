@@ -39,6 +39,11 @@ class Forum(Table):
     venue = Varchar(length=300, default="")
     venue_local = Varchar(length=300, default="")
     timezone = Varchar(length=64, default="Asia/Taipei", help_text="IANA zone name")
+    languages = Varchar(
+        length=16,
+        default="en zh-TW",
+        help_text="The content's languages, space-separated: en zh-TW, en or zh-TW",
+    )
     starts_on = Date(index=True)
     ends_on = Date()
     status = Varchar(length=16, default=ForumStatus.DRAFT, choices=ForumStatus, index=True)

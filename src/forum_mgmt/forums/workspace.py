@@ -17,12 +17,33 @@ from litestar.status_codes import HTTP_200_OK
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import parse
+from forum_mgmt.core.i18n import N_, _
 from forum_mgmt.forums import notice, services
 from forum_mgmt.forums.guards import SIGNED_IN, forum_of
 from forum_mgmt.forums.schemas import ForumIn, ForumPatch
 from forum_mgmt.forums.tables import Forum
+from forum_mgmt.registration import services as registration
 
 CHECKBOXES = ("waitlist", "approval", "confirm_email")
+# The names of what a coverage list points at (registration/services/registration.coverage.py).
+KIND_NAMES = {
+    "forum": N_("Forum"),
+    "room": N_("Room"),
+    "track": N_("Track"),
+    "category": N_("Category"),
+    "question": N_("Question"),
+    "session": N_("Session"),
+    "speaker": N_("Speaker"),
+}
+FIELD_NAMES = {
+    "name": N_("Name"),
+    "theme": N_("Theme"),
+    "venue": N_("Venue"),
+    "label": N_("Question"),
+    "choices": N_("Options"),
+    "title": N_("Title"),
+    "bio": N_("Biography"),
+}
 
 
 def _values(forum: Forum) -> dict[str, Any]:
@@ -92,7 +113,9 @@ class ForumWorkspace(Controller):
     @get("/forums/{slug:str}")
     async def settings(self, request: Request, slug: FromPath[str]) -> Template:
         forum = forum_of(request)
-        return _settings_page(forum, _values(forum), {})
+        found = await registration.coverage.coverage(forum)
+        shown = found.missing if request.query_params.get("check") else []
+        return _settings_page(forum, _values(forum), {}, found=found, missing=shown)
 
     @post("/forums/{slug:str}", status_code=HTTP_200_OK)
     async def save(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
@@ -102,7 +125,10 @@ class ForumWorkspace(Controller):
             data = parse(ForumPatch, _with_zone(form, forum.timezone), checkboxes=CHECKBOXES)
             await services.update_forum(forum, data)
         except DomainError as err:
-            return _settings_page(forum, form, err.fields or {"form": err.message}, 422)
+            found = await registration.coverage.coverage(forum)
+            return _settings_page(
+                forum, form, err.fields or {"form": err.message}, 422, found=found
+            )
         return Redirect(f"/manage/forums/{slug}?saved=1", status_code=303)
 
     @get("/forums/{slug:str}/privacy-notice")
@@ -125,9 +151,17 @@ class ForumWorkspace(Controller):
             return await _notice_page(forum, values, err.fields or {"form": err.message}, 422)
         return Redirect(f"/manage/forums/{slug}/privacy-notice?saved=1", status_code=303)
 
-    @post("/forums/{slug:str}/publish")
-    async def publish(self, request: Request, slug: FromPath[str]) -> Redirect:
-        await services.publish(forum_of(request))
+    @post("/forums/{slug:str}/publish", status_code=HTTP_200_OK)
+    async def publish(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        forum = forum_of(request)
+        form = await request.form()
+        accept = form.get("accept_fallback") == "on"
+        try:
+            await registration.coverage.publish(forum, accept_fallback=accept)
+        except registration.coverage.MissingTranslations:
+            # a question to the organizer, not an error: the list and the box to accept it
+            found = await registration.coverage.coverage(forum)
+            return _settings_page(forum, _values(forum), {}, found=found, missing=found.missing)
         return Redirect(f"/manage/forums/{slug}", status_code=303)
 
     @post("/forums/{slug:str}/unpublish")
@@ -149,10 +183,27 @@ def _new_page(organisations, values, errors, status: int = 200) -> Template:
     )
 
 
-def _settings_page(forum: Forum, values, errors, status: int = 200) -> Template:
+def _settings_page(
+    forum: Forum,
+    values,
+    errors,
+    status: int = 200,
+    *,
+    found: registration.coverage.Coverage,
+    missing: list[registration.coverage.Missing] | None = None,
+) -> Template:
     return Template(
         "manage/forum_settings.html",
-        context={"forum": forum, "values": values, "errors": errors, "section": "settings"},
+        context={
+            "forum": forum,
+            "values": values,
+            "errors": errors,
+            "section": "settings",
+            "coverage": found,
+            "missing": missing or [],
+            "kind_names": {k: _(v) for k, v in KIND_NAMES.items()},
+            "field_names": {k: _(v) for k, v in FIELD_NAMES.items()},
+        },
         status_code=status,
     )
 

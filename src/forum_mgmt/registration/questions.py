@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Final
 
-from forum_mgmt.core.i18n import N_, _
+from forum_mgmt.core.i18n import N_, _, localized
 from forum_mgmt.registration.tables import Question, QuestionKind
 
 
@@ -54,7 +54,15 @@ class Choice(Kind):
     input = "radio"
 
     def options(self, question: Question) -> list[tuple[str, str]]:
-        return [(option, option) for option in question.choices.split("\n")]
+        """Each option's value is the first language's text (stable for the answers and
+        the CSV); the reader sees it in their language (`core/i18n.text`)."""
+        values = question.choices.split("\n")
+        local = question.choices_local.split("\n") if question.choices_local else []
+        local = local if len(local) == len(values) else []
+        return [
+            (value, localized({"o": value, "o_local": local[i] if local else ""}, "o"))
+            for i, value in enumerate(values)
+        ]
 
     def setup_error(self, options: list[str]) -> str | None:
         if len(options) < 2:

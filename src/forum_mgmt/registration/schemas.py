@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -35,6 +35,9 @@ class RegistrationIn(DetailsIn, kw_only=True, forbid_unknown_fields=True):
     category: str = "attendee"
     consent: bool = False
     session_ids: list[Id] = msgspec.field(default_factory=list)
+    # The language of the person's mails, ticket page and calendar: by default the
+    # request's (the sign-up page's); changeable on the ticket page.
+    language: Literal["en", "zh-TW"] | None = None
 
 
 class RegistrationCreated(msgspec.Struct, omit_defaults=True):

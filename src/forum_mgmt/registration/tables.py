@@ -49,6 +49,9 @@ class Question(Table):
     label_local = Varchar(length=300, default="")
     kind = Varchar(length=16, default=QuestionKind.TEXT, choices=QuestionKind)
     choices = Text(default="", help_text="For a choice question: one option per line")
+    choices_local = Text(
+        default="", help_text="The options in the second language, line for line with choices"
+    )
     required = Boolean(default=False)
     position = Integer(default=0)
 

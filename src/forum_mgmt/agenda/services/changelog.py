@@ -16,6 +16,7 @@ from piccolo.columns.combination import Combinable
 
 from forum_mgmt.agenda.tables import AgendaChange, AgendaSession, Room, Speaker, Track
 from forum_mgmt.core import time
+from forum_mgmt.core.i18n import localized
 from forum_mgmt.forums.tables import Forum
 
 # Session fields whose changes the change log records.
@@ -122,6 +123,7 @@ async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
             AgendaChange.created_at,
             AgendaChange.session.id.as_alias("session_id"),
             AgendaChange.session.title.as_alias("title"),
+            AgendaChange.session.title_local.as_alias("title_local"),
             AgendaChange.user.username.as_alias("username"),
         )
         .where(AgendaChange.forum == forum.id)
@@ -132,6 +134,7 @@ async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
     for row in rows:
         subject, _sep, verb = row["action"].rpartition("_")
         row["subject"], row["verb"] = subject or "session", verb
+        row["title"] = localized(row, "title")
         row["name"] = row["title"]
         if subject:
             row["name"] = next((a or b for f, b, a in row["details"] if f == "name"), "")

@@ -19,8 +19,7 @@ from piccolo.columns.combination import Combinable
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import Conflict
-from forum_mgmt.core.i18n import _
-from forum_mgmt.core.templating import pick
+from forum_mgmt.core.i18n import _, localized
 from forum_mgmt.forums.tables import Forum
 
 
@@ -157,7 +156,7 @@ async def find_clashes(
     )
     if not room or not room["capacity"]:
         return clashes
-    name = pick(room["name"], room["name_local"])
+    name = localized(room)
     if wanted > room["capacity"]:
         text = (
             _("%(wanted)d people have booked, but %(room)s holds %(seats)d.")
@@ -205,7 +204,7 @@ async def _crowding(
     )
     if larger:
         text += " " + _("%(room)s (%(seats)d seats) is free then: swap rooms?") % {
-            "room": pick(larger["name"], larger["name_local"]),
+            "room": localized(larger),
             "seats": larger["capacity"],
         }
     return Clash("crowding", text, None, warning=True)

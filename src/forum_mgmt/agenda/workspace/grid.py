@@ -24,9 +24,8 @@ from forum_mgmt.agenda.workspace.session_form import (
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import CHECKED
-from forum_mgmt.core.i18n import _
+from forum_mgmt.core.i18n import _, localized
 from forum_mgmt.core.ids import parse_id
-from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.guards import forum_of
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration import services as registration_services
@@ -152,7 +151,7 @@ async def _quick_form(
             "errors": errors,
             "clashes": clashes,
             "day_label": day_label,
-            "room_options": [(r.id, pick(r.name, r.name_local)) for r in agenda.rooms],
+            "room_options": [(r.id, localized(r)) for r in agenda.rooms],
             "speakers": await services.list_speakers(forum),
         },
         status_code=status,
@@ -192,7 +191,7 @@ async def _grid_page(
         if moved in swaps:
             room = swaps[moved]
             notice += " " + _("%(room)s (%(seats)d seats) is free then: swap rooms?") % {
-                "room": pick(room.name, room.name_local),
+                "room": localized(room),
                 "seats": room.capacity,
             }
     template = "manage/_grid.html" if request.headers.get("hx-request") else "manage/agenda.html"

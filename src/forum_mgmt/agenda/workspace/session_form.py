@@ -16,9 +16,8 @@ from forum_mgmt.agenda.services import AgendaClash, Clash
 from forum_mgmt.core import time
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.forms import CHECKED, InvalidForm, field_error
-from forum_mgmt.core.i18n import N_, _
+from forum_mgmt.core.i18n import N_, _, localized
 from forum_mgmt.core.ids import parse_id
-from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration import services as registration_services
 
@@ -181,8 +180,8 @@ async def session_page(
                 (d.isoformat(), time.fmt_date(d, "medium"))
                 for d in builder.forum_days(forum.starts_on, forum.ends_on)
             ],
-            "room_options": [(r.id, pick(r.name, r.name_local)) for r in agenda.rooms],
-            "track_options": [(t.id, pick(t.name, t.name_local)) for t in agenda.tracks],
+            "room_options": [(r.id, localized(r)) for r in agenda.rooms],
+            "track_options": [(t.id, localized(t)) for t in agenda.tracks],
             "audience": audience,
             "section": "sessions",
         },

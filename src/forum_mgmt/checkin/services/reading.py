@@ -10,7 +10,7 @@ from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.checkin import queries
 from forum_mgmt.checkin.services.scan import public_key, window
 from forum_mgmt.checkin.tables import Checkin
-from forum_mgmt.core import time
+from forum_mgmt.core import i18n, time
 from forum_mgmt.core.db import is_postgres
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
@@ -140,10 +140,14 @@ async def stats(forum: Forum) -> Stats:
     return Stats(
         checked_in=len({e["registration"] for e in entries}),
         confirmed=sum(c["n"] for c in confirmed),
-        categories=[(c["code"], c["name"], per_category[c["code"]], c["n"]) for c in confirmed],
+        categories=[
+            (c["code"], i18n.localized(c), per_category[c["code"]], c["n"]) for c in confirmed
+        ],
         gates=sorted(gates.items()),
         arrivals=arrivals,
-        sessions=[(s["id"], s["title"], s["checked_in"], s["booked"]) for s in sessions],
+        sessions=[
+            (s["id"], i18n.localized(s, "title"), s["checked_in"], s["booked"]) for s in sessions
+        ],
     )
 
 

@@ -14,7 +14,7 @@ from icalendar.enums import STATUS
 
 from forum_mgmt.agenda.services import SessionView
 from forum_mgmt.core import time
-from forum_mgmt.core.i18n import N_, _
+from forum_mgmt.core.i18n import N_, _, localized_pair
 from forum_mgmt.exports.services import ids
 from forum_mgmt.forums.tables import Forum
 
@@ -32,8 +32,10 @@ ROLES = {"moderator": N_("Moderator"), "panelist": N_("Panelist")}
 
 
 def both(primary: str, local: str) -> str:
-    """A name in its two scripts, as calendars show one line: "Opening / 開幕"."""
-    return f"{primary} / {local}" if local and local != primary else primary
+    """A name in its two scripts, as calendars show one line, the reader's language first:
+    "Opening / 開幕", and for a reader of Chinese "開幕 / Opening"."""
+    first, second = localized_pair({"t": primary, "t_local": local}, "t")
+    return f"{first} / {second}" if second else first
 
 
 def calendar(forum: Forum, views: list[SessionView], *, name: str, refresh: bool) -> bytes:

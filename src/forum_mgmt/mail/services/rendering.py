@@ -36,7 +36,7 @@ def _env() -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
     )
-    env.globals.update(pick=templating.pick, lang=i18n.current)
+    env.globals.update(pick=templating.pick, shown=templating.shown, lang=i18n.current)
     return env
 
 
@@ -91,6 +91,11 @@ def _context(row: dict) -> dict:
     return context
 
 
+def _person(context: dict) -> dict:
+    """Whom the message addresses, for `shown(person)` in the templates."""
+    return {"name": context.get("name") or "", "name_local": context.get("name_local") or ""}
+
+
 def render(row: dict, *, images: dict[str, bytes | None] | None = None) -> Message:
     """The message of an outbox row, in the language of its reader, with these pictures
     embedded (`compose` draws them)."""
@@ -106,7 +111,7 @@ def render(row: dict, *, images: dict[str, bytes | None] | None = None) -> Messa
             picture.add_header("Content-Disposition", "inline", filename=f"{field}.png")
             parts.append(picture)
             inline[field] = f"cid:{cid}"
-    context = {**context, "inline": inline}
+    context = {**context, "inline": inline, "person": _person(context)}
     env = _env()
     with i18n.language(row["language"]):
         text = env.get_template(f"mail/{row['template']}.txt")
@@ -139,6 +144,7 @@ def render(row: dict, *, images: dict[str, bytes | None] | None = None) -> Messa
 def subject(row: dict) -> str:
     """The subject line of an outbox row as its reader gets it (for their copy of their data)."""
     context = {**_context(row), "inline": {}}
+    context["person"] = _person(context)
     with i18n.language(row["language"]):
         text = _env().get_template(f"mail/{row['template']}.txt")
         return " ".join("".join(text.blocks["subject"](text.new_context(context))).split())

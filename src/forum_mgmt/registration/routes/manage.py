@@ -199,6 +199,8 @@ class RegistrationManagePages(Controller):
             filters,
             subject=form.get("subject") or "",
             body=form.get("body") or "",
+            subject_local=form.get("subject_local") or "",
+            body_local=form.get("body_local") or "",
             by=actor(request),
         )
         return Redirect(f"/manage/forums/{slug}/registrations?done=mailed-{count}", status_code=303)
@@ -242,6 +244,7 @@ class RegistrationManagePages(Controller):
             label_local=form.get("label_local") or "",
             kind=form.get("kind") or "text",
             choices=form.get("choices") or "",
+            choices_local=form.get("choices_local") or "",
             required=form.get("required") in CHECKED,
         )
         return Redirect(f"/manage/forums/{slug}/registration-settings", status_code=303)

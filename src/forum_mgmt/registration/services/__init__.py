@@ -1,5 +1,6 @@
 """Registration's rules, split by process; import from here."""
 
+from forum_mgmt.registration.services import coverage
 from forum_mgmt.registration.services.attendee import (
     book_session,
     booked_ids,
@@ -7,6 +8,7 @@ from forum_mgmt.registration.services.attendee import (
     by_token,
     drop_session,
     my_session_ids,
+    set_language,
     update_details,
 )
 from forum_mgmt.registration.services.audience import (
@@ -94,6 +96,7 @@ __all__ = [
     "confirm",
     "countries",
     "counts",
+    "coverage",
     "decide",
     "device_stars",
     "drop_session",
@@ -121,6 +124,7 @@ __all__ = [
     "remove_question",
     "room_swaps",
     "row_of",
+    "set_language",
     "set_star",
     "star",
     "star_on_device",

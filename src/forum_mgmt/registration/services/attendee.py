@@ -8,14 +8,18 @@ from forum_mgmt.audit import services as audit
 from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
-from forum_mgmt.core.errors import NotFound
-from forum_mgmt.core.i18n import _
+from forum_mgmt.core.errors import DomainError, NotFound
+from forum_mgmt.core.i18n import LANGUAGES, _
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.schemas import DetailsIn
 from forum_mgmt.registration.services import catalogue, checks, seats, stars
 from forum_mgmt.registration.services.register import SessionFull, is_unique_violation
 from forum_mgmt.registration.services.waitlist import WrongStatus
 from forum_mgmt.registration.tables import Booking, Registration, Status
+
+
+class InvalidLanguage(DomainError):
+    status_code, code = 422, "invalid_language"
 
 
 async def by_token(token: str) -> tuple[Forum, Registration]:
@@ -53,6 +57,18 @@ async def update_details(
     )
     if by is not None:
         await audit.record(forum, by, "registration.edit", count=1, ids=[registration.id])
+    return registration
+
+
+async def set_language(registration: Registration, language: str) -> Registration:
+    """The language of the person's mails, ticket page and calendar from now on."""
+    if language not in LANGUAGES:
+        raise InvalidLanguage(
+            _("Choose English or Traditional Chinese."), fields={"language": _("Unknown.")}
+        )
+    registration.language = language
+    registration.updated_at = time.now()
+    await registration.save([Registration.language, Registration.updated_at])
     return registration
 
 

@@ -10,7 +10,7 @@ from forum_mgmt.core import text
 from forum_mgmt.core import time as time_
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError, NotFound
-from forum_mgmt.core.i18n import N_, _, babel_locale, current
+from forum_mgmt.core.i18n import N_, _, babel_locale, current, localized, translations
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.questions import KINDS, unknown_kind
 from forum_mgmt.registration.services import seats
@@ -40,6 +40,7 @@ async def ensure_categories(forum: Forum) -> list[Category]:
                     forum=forum.id,
                     code=code,
                     name=name,
+                    name_local=translations("zh-TW").gettext(name),
                     public=public,
                     approval=approval,
                     position=i,
@@ -61,15 +62,13 @@ async def ensure_categories(forum: Forum) -> list[Category]:
 
 
 def category_name(category: Category) -> str:
-    """The category's name in the reader's language (defaults are in the catalogue)."""
-    return category_label(category.name, category.name_local)
+    """The category's name in the reader's language, the other one when it lacks it."""
+    return localized(category)
 
 
 def category_label(name: str, name_local: str) -> str:
     """category_name() for a category read as a row (its name and name_local)."""
-    if current() == "zh-TW" and name_local:
-        return name_local
-    return _(name)
+    return localized({"name": name, "name_local": name_local})
 
 
 async def update_category(
@@ -144,6 +143,7 @@ async def add_question(
     label_local: str = "",
     kind: str,
     choices: str = "",
+    choices_local: str = "",
     required: bool = False,
 ) -> Question:
     """A new extra question at the end of the form."""
@@ -151,11 +151,15 @@ async def add_question(
     label = text.check(fields, "label", label)
     label_local = text.check(fields, "label_local", label_local)
     choices = text.check(fields, "choices", choices, long=True)
+    choices_local = text.check(fields, "choices_local", choices_local, long=True)
     if not label or len(label) > 300:
         fields.setdefault("label", _("Between 1 and 300 characters."))
     if len(label_local) > 300:
         fields.setdefault("label_local", _("At most 300 characters."))
     options = [c.strip() for c in choices.splitlines() if c.strip()]
+    options_local = [c.strip() for c in choices_local.splitlines() if c.strip()]
+    if options_local and len(options_local) != len(options):
+        fields["choices_local"] = _("Give as many options in the second language, line for line.")
     if kind not in KINDS:
         fields["kind"] = unknown_kind()
     elif problem := KINDS[kind].setup_error(options):
@@ -169,6 +173,7 @@ async def add_question(
         label_local=label_local.strip(),
         kind=kind,
         choices="\n".join(options),
+        choices_local="\n".join(options_local),
         required=required,
         position=count,
     )

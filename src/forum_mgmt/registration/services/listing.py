@@ -17,7 +17,7 @@ from forum_mgmt.core import text as input_text
 from forum_mgmt.core import time
 from forum_mgmt.core.db import is_postgres, transaction
 from forum_mgmt.core.errors import NotFound
-from forum_mgmt.core.i18n import _
+from forum_mgmt.core.i18n import N_, _, localized
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.mail.tables import Outbox
 from forum_mgmt.registration import queries
@@ -189,6 +189,24 @@ CSV_FIELDS = [
     "created_at",
 ]
 
+# Each column's header, in the language of the organizer who downloads the file.
+CSV_HEADERS = {
+    "id": N_("ID"),
+    "status": N_("Status"),
+    "waitlist_position": N_("Place in line"),
+    "category": N_("Category"),
+    "name": N_("Name"),
+    "name_local": N_("Name in a second script"),
+    "email": N_("Email"),
+    "organization": N_("Organisation"),
+    "title": N_("Job title"),
+    "country": N_("Country"),
+    "dietary": N_("Dietary needs"),
+    "accessibility": N_("Accessibility needs"),
+    "session_ids": N_("Workshops"),
+    "created_at": N_("Registered at"),
+}
+
 
 async def export_csv(forum: Forum, filters: Filters, *, by: Actor) -> bytes:
     """UTF-8 with a BOM, so that spreadsheets open Chinese names correctly; recorded in the
@@ -197,7 +215,9 @@ async def export_csv(forum: Forum, filters: Filters, *, by: Actor) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     questions = await catalogue.questions(forum)
-    writer.writerow(CSV_FIELDS + [q.label for q in questions])
+    writer.writerow(
+        [_(CSV_HEADERS[f]) for f in CSV_FIELDS] + [localized(q, "label") for q in questions]
+    )
     offset = 0
     while rows := await list_registrations(forum, filters, limit=MAX_LIMIT, offset=offset):
         for row in rows:
@@ -246,24 +266,45 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-async def mail_group(forum: Forum, filters: Filters, *, subject: str, body: str, by: Actor) -> int:
+async def mail_group(
+    forum: Forum,
+    filters: Filters,
+    *,
+    subject: str,
+    body: str,
+    subject_local: str = "",
+    body_local: str = "",
+    by: Actor,
+) -> int:
     """Queue one message to every registration the filters select (recorded in the trail
-    with them); returns how many."""
+    with them), each in its reader's language when the organizer gave the text in both;
+    returns how many."""
     fields: dict[str, str] = {}
     subject = input_text.check(fields, "subject", subject)
     body = input_text.check(fields, "body", body, long=True)
+    subject_local = input_text.check(fields, "subject_local", subject_local)
+    body_local = input_text.check(fields, "body_local", body_local, long=True)
     if not subject or len(subject) > 200:
         fields.setdefault("subject", _("Between 1 and 200 characters, on one line."))
     if not body or len(body) > 10_000:
         fields.setdefault("body", _("Between 1 and 10,000 characters."))
+    if len(subject_local) > 200:
+        fields.setdefault("subject_local", _("At most 200 characters, on one line."))
+    if len(body_local) > 10_000:
+        fields.setdefault("body_local", _("At most 10,000 characters."))
     checks.raise_if(fields)
+    texts = {"subject": subject, "subject_local": subject_local}
+    texts |= {"body": body, "body_local": body_local}
     sent: list[int] = []
     async with transaction():
         offset = 0
         while rows := await list_registrations(forum, filters, limit=MAX_LIMIT, offset=offset):
             for row in rows:
                 await notify.tell(
-                    forum, row.registration, "message", extra={"subject": subject, "body": body}
+                    forum,
+                    row.registration,
+                    "message",
+                    extra={"subject": subject, "body": body, "texts": texts},
                 )
                 sent.append(row.registration.id)
             offset += MAX_LIMIT

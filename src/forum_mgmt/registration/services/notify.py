@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forum_mgmt.core.db import insert
+from forum_mgmt.core.i18n import localized
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.mail import services as mail
@@ -79,12 +80,10 @@ def message(
     if registration.status == Status.CONFIRMED and template != "cancelled":
         context["calendar"] = {
             "uid": f"forum-{forum.slug}@forum-mgmt",  # the slug moves with an export
-            "summary": forum.name_local
-            if registration.language == "zh-TW" and forum.name_local
-            else forum.name,
+            "summary": localized(forum, "name", registration.language),
             "starts_on": forum.starts_on.isoformat(),
             "ends_on": forum.ends_on.isoformat(),
-            "location": forum.venue,
+            "location": localized(forum, "venue", registration.language),
             "url": context["forum"]["url"],
         }
     return mail.outbox_row(

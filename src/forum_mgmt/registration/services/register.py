@@ -199,7 +199,7 @@ async def register(
         answers=c.answers,
         wanted_sessions=c.session_ids,
         token=secrets.token_urlsafe(24),
-        language=i18n.current(),
+        language=c.data.language or i18n.current(),
         created_at=time.now(),
         updated_at=time.now(),
     )

@@ -8,6 +8,7 @@ to the right of registration, so it may.
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -16,6 +17,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from forum_mgmt.agenda import services as agenda_services
+from forum_mgmt.core import i18n, language
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.openapi import FEED_RESPONSES
 from forum_mgmt.core.settings import get_settings
@@ -33,8 +35,12 @@ class TicketPages(Controller):
     path = "/tickets/{token:str}"
 
     @get("/", name="ticket")
-    async def ticket(self, token: FromPath[str], saved: FromQuery[str] = "") -> Template:
+    async def ticket(
+        self, request: Request, token: FromPath[str], saved: FromQuery[str] = ""
+    ) -> Template:
         forum, registration = await services.by_token(token)
+        if not language.chosen(request.scope):  # the person's own page: their language
+            i18n.activate(registration.language)
         return Template(
             "tickets/ticket.html",
             context=await _ticket_context(forum, registration, saved=saved),
@@ -94,13 +100,22 @@ class TicketPages(Controller):
     async def calendar(self, request: Request, token: FromPath[str]) -> Response[bytes]:
         """The attendee's booked and starred sessions, subscribable."""
         forum, registration = await services.by_token(token)
-        rendered = await export_services.personal_calendar(
-            forum,
-            owner=registration.id,
-            session_ids=await services.my_session_ids(registration),
-            changed_at=registration.updated_at,  # moved by every star and booking
-        )
+        with i18n.language(registration.language):  # the person's, whoever's calendar asks
+            rendered = await export_services.personal_calendar(
+                forum,
+                owner=registration.id,
+                session_ids=await services.my_session_ids(registration),
+                changed_at=registration.updated_at,  # moved by every star and booking
+            )
         return export_services.respond(rendered, request.headers)
+
+    @post("/language", status_code=HTTP_200_OK)
+    async def set_language(self, request: Request, token: FromPath[str]) -> Redirect:
+        """The language of the person's mails, page and calendar."""
+        _forum, registration = await services.by_token(token)
+        chosen = (await request.form()).get("language") or ""
+        await services.set_language(registration, chosen)
+        return Redirect(f"/tickets/{token}?{urlencode({'lang': chosen})}", status_code=303)
 
     @post("/", status_code=HTTP_200_OK)
     async def edit(self, request: Request, token: FromPath[str]) -> Template | Redirect:

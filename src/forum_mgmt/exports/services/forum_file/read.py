@@ -189,7 +189,10 @@ async def _registration_setup(forum: Forum, doc: ForumTransfer) -> None:
     for i, q in enumerate(doc.questions):
         try:
             question = await registration.add_question(
-                forum, **pick(q, QUESTION_FIELDS), choices="\n".join(q.choices)
+                forum,
+                **pick(q, QUESTION_FIELDS),
+                choices="\n".join(q.choices),
+                choices_local="\n".join(q.choices_local),
             )
         except DomainError as err:
             err.fields = {f"$.questions[{i}].{name}": text for name, text in err.fields.items()}

@@ -120,6 +120,7 @@ async def export_forum(slug: str) -> bytes:
             QuestionFile(
                 **pick(q, QUESTION_FIELDS),
                 choices=q.choices.split("\n") if q.choices else [],
+                choices_local=q.choices_local.split("\n") if q.choices_local else [],
                 position=q.position,
             )
             for q in questions
