@@ -29,5 +29,6 @@ APP_REGISTRY = AppRegistry(
         "forum_mgmt.mail.piccolo_app",
         "forum_mgmt.registration.piccolo_app",
         "forum_mgmt.checkin.piccolo_app",
+        "forum_mgmt.notices.piccolo_app",
     ]
 )

@@ -45,6 +45,9 @@ from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.forums.workspace import ForumWorkspace
 from forum_mgmt.mail import services as mail
+from forum_mgmt.notices import services as notices
+from forum_mgmt.notices.routes import NoticeOptOutPages
+from forum_mgmt.notices.workspace import NoticeWorkspace
 from forum_mgmt.privacy import services as privacy
 from forum_mgmt.privacy.routes import ErasureAPI, ErasurePages
 from forum_mgmt.privacy.workspace import PrivacyWorkspace
@@ -214,6 +217,7 @@ def create_app() -> Litestar:
     logs.install()  # uvicorn's access log would write ticket links and device codes
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
+    notices.install()  # a session's change tells its people, batched, through the outbox
     # check-ins are their own trail: the access log and data.json read them from their rows
     audit.register_source(checkin_trail.ACTIONS, checkin_trail.access_trail)
     tickets.register_checkins(checkin_trail.checkins_of)
@@ -233,6 +237,7 @@ def create_app() -> Litestar:
             TicketPages,
             TicketFiles,
             ErasurePages,
+            NoticeOptOutPages,
             LoginPages,
             ExportRoutes,
             DeviceLink,
@@ -275,6 +280,7 @@ def create_app() -> Litestar:
                     CheckinDashboard,
                     RegistrationManagePages,
                     PrivacyWorkspace,
+                    NoticeWorkspace,
                     AccessLogPages,
                 ],
                 include_in_schema=False,

@@ -196,6 +196,9 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("GET", M + "/privacy"): line(ORG, F + "/privacy"),
     ("POST", M + "/privacy/anonymise"): line(ORG, F + "/privacy/anonymise"),
     ("POST", M + "/privacy/delete"): line(ORG, F + "/privacy/delete"),
+    ("GET", M + "/notices"): line(ORG, F + "/notices"),
+    ("POST", M + "/notices/hold"): line(ORG, Call(F + "/notices/hold", {"held": "1"})),
+    ("POST", M + "/notices/send"): line(ORG, F + "/notices/send"),
     ("GET", "/manage/tokens"): line(Access.SIGNED_IN, "/manage/tokens"),
     ("POST", "/manage/tokens"): line(Access.SIGNED_IN, Call("/manage/tokens", {"name": "New"})),
     ("POST", "/manage/tokens/{token_id:int}/revoke"): line(
@@ -243,6 +246,10 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("POST", API + "/sessions"): line(ORG, Call(AF + "/sessions", SESSION_JSON)),
     ("PATCH", API + "/sessions/{item_id:int}"): line(
         ORG, Call(AF + "/sessions/{session}", {"title": "Renamed"})
+    ),
+    # a session on the agenda: 409, nothing to restore
+    ("POST", API + "/sessions/{item_id:int}/restore"): line(
+        ORG, AF + "/sessions/{session}/restore"
     ),
     ("DELETE", API + "/sessions/{item_id:int}"): line(
         ORG, Call(AF + "/sessions/{session}", last=True)

@@ -20,6 +20,8 @@ RetentionDays = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 Email = Annotated[str, msgspec.Meta(max_length=254), LINE]
 # Sign-ups per client address per hour; 0 turns the limit off (staff behind one address).
 SignupLimit = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+# Minutes after the last change to someone's sessions before their notice goes; 0: at once.
+NoticeDelay = Annotated[int, msgspec.Meta(ge=0, le=10_080)]
 
 
 class ForumIn(Input, forbid_unknown_fields=True):
@@ -44,6 +46,7 @@ class ForumIn(Input, forbid_unknown_fields=True):
     registration_closes_at: dt.datetime | None = None
     retention_days: RetentionDays = 90
     contact_email: Email = ""
+    notice_delay_minutes: NoticeDelay = 15
 
 
 class ForumCreate(ForumIn, forbid_unknown_fields=True):
@@ -80,6 +83,7 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     registration_closes_at: dt.datetime | UnsetType | None = UNSET
     retention_days: RetentionDays | UnsetType = UNSET
     contact_email: Email | UnsetType = UNSET
+    notice_delay_minutes: NoticeDelay | UnsetType = UNSET
 
 
 class ForumOut(msgspec.Struct):
@@ -104,6 +108,7 @@ class ForumOut(msgspec.Struct):
     registration_closes_at: dt.datetime | None
     retention_days: int
     contact_email: str
+    notice_delay_minutes: int
 
     @classmethod
     def of(cls, forum: Forum) -> ForumOut:
@@ -132,4 +137,5 @@ class ForumOut(msgspec.Struct):
             registration_closes_at=shown(forum.registration_closes_at),
             retention_days=forum.retention_days,
             contact_email=forum.contact_email,
+            notice_delay_minutes=forum.notice_delay_minutes,
         )

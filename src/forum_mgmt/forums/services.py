@@ -114,6 +114,7 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         registration_closes_at=data.registration_closes_at,
         retention_days=data.retention_days,
         contact_email=data.contact_email,
+        notice_delay_minutes=data.notice_delay_minutes,
         created_at=now,
         updated_at=now,
     )

@@ -60,6 +60,13 @@ class Forum(Table):
     contact_email = Varchar(
         length=254, default="", help_text="Whom attendees ask about their data (privacy notice)"
     )
+    notice_delay_minutes = Integer(
+        default=15,
+        help_text="Agenda change notices go this long after the last change; 0: at once",
+    )
+    notices_held = Boolean(
+        default=False, help_text="The organizer holds agenda change notices (rearranging)"
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -4,7 +4,8 @@ organizer; and deleting a forum with everything in it.
 Anonymising a registration removes every personal value of it from the database in one
 transaction: the registration row's name (both scripts), e-mail, organisation, title,
 country, dietary and accessibility needs, answers, wanted workshops and private link; its
-stars; and every message about the forum to its address (queued or sent). What stays is
+stars; the agenda change notices waiting for it; and every message about the forum to its
+address (queued or sent). What stays is
 what the forum's figures count: the row with its status, category, language, dates and
 waiting-list number, its bookings, ticket serial and check-ins (which hold no personal
 value: a gate, a nonce, the staff member who scanned). docs/privacy.md says it for people.
@@ -28,6 +29,7 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.forums.tables import Forum, ForumStatus
 from forum_mgmt.mail import services as mail
+from forum_mgmt.notices import services as notices
 from forum_mgmt.privacy import queries
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import (
@@ -65,6 +67,7 @@ async def anonymise(forum: Forum, registration_: Registration) -> bool:
     anonymised already (nothing changes twice)."""
     async with transaction():
         await mail.forget(forum.id, [registration_.email])
+        await notices.forget([registration_.id])
         await Star.delete().where(Star.registration == registration_.id)
         changed = await queries.anonymise(
             forum.id, registration_id=registration_.id, now=time.now()
@@ -140,6 +143,7 @@ async def anonymise_forum(forum: Forum) -> int:
         emails = [r["email"] for r in rows]
         for start in range(0, len(emails), CHUNK):
             await mail.forget(forum.id, emails[start : start + CHUNK])
+            await notices.forget([r["id"] for r in rows[start : start + CHUNK]])
         await Star.delete().where(
             Star.registration.is_in(
                 Registration.select(Registration.id).where(Registration.forum == forum.id)
