@@ -164,7 +164,8 @@ async def test_the_ticket_page_shows_recent_changes_to_ones_sessions(client, smt
     section = page.text.split('id="recent-changes"')[1].split("</section>")[0]
     assert "閉幕座談" in section and "已取消" in section
     assert "開放資料工作坊" in section
-    assert f"<del>{day} 10:00</del> → <ins>{day} 13:00</ins>" in section
+    assert f"<del>{day} 10:00–11:00</del> → <ins>{day} 13:00–14:00</ins>" in section
+    assert "時間：" in section
     assert section.index("閉幕座談") < section.index("開放資料工作坊")  # newest first
 
     carol = await client.get(f"/tickets/{world.carol.token}?lang=en")

@@ -23,7 +23,7 @@ class Recent:
     title_local: str
     at: dt.datetime
     kind: str  # changed | cancelled | restored
-    fields: list[tuple[str, str, str]]  # (starts_at|ends_at|room, before, after)
+    fields: list[tuple[str, str, str]]  # (time|starts_at|ends_at|room, before, after)
 
 
 async def recent_changes(forum: Forum, session_ids: list[int]) -> list[Recent]:
@@ -59,11 +59,7 @@ async def recent_changes(forum: Forum, session_ids: list[int]) -> list[Recent]:
     }
     found = []
     for r in rows:
-        fields = [
-            (f, *([rooms.get(v, v) for v in (before, after)] if f == "room" else [before, after]))
-            for f, before, after in r["details"]
-            if f in FIELDS
-        ]
+        fields = _fields({f: (b, a) for f, b, a in r["details"] if f in FIELDS}, rooms)
         kind = {"removed": "cancelled", "restored": "restored"}.get(r["action"], "changed")
         if kind == "changed" and not fields:
             continue  # a title or an abstract: not where or when
@@ -71,3 +67,22 @@ async def recent_changes(forum: Forum, session_ids: list[int]) -> list[Recent]:
             Recent(r["session_id"], r["title"], r["title_local"], r["created_at"], kind, fields)
         )
     return found
+
+
+def _fields(
+    changed: dict[str, tuple[str, str]], rooms: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """A start and an end that moved together read as one time: 2026-12-05 10:00–11:00."""
+    fields: list[tuple[str, str, str]] = []
+    if "starts_at" in changed and "ends_at" in changed:
+        (sb, sa), (eb, ea) = changed.pop("starts_at"), changed.pop("ends_at")
+        fields.append(("time", _span(sb, eb), _span(sa, ea)))
+    fields += [(f, *changed[f]) for f in ("starts_at", "ends_at") if f in changed]
+    if "room" in changed:
+        before, after = changed["room"]
+        fields.append(("room", rooms.get(before, before), rooms.get(after, after)))
+    return fields
+
+
+def _span(start: str, end: str) -> str:
+    return f"{start}–{end[11:]}" if start[:10] == end[:10] else f"{start}–{end}"
