@@ -188,3 +188,21 @@ async def test_the_delay_is_a_setting_of_the_forum(client, smtp):
     await sign_in(client, "org-nf")
     form = await client.get("/manage/forums/nf")
     assert 'name="notice_delay_minutes"' in form.text
+
+
+async def test_a_speakers_address_is_nowhere_public(client, smtp):
+    smtp()
+    world = await build(client)
+    speakers = await client.get("/api/forums/nf/speakers", headers={"accept": "application/json"})
+    assert speakers.status_code == 200
+    assert [s["name"] for s in speakers.json()] == ["Ms Speaker"]
+    for url in (
+        "/api/forums/nf/speakers",
+        "/api/forums/nf/sessions",
+        f"/forums/nf/speakers/{world.speaker.id}",
+        f"/forums/nf/sessions/{world.workshop.id}",
+        "/forums/nf/agenda.ics",
+    ):
+        answer = await client.get(url)
+        assert answer.status_code == 200, url
+        assert "speaker@example.org" not in answer.text, url
