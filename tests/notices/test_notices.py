@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forum_mgmt.core import time
+from forum_mgmt.forums.tables import Forum
 from forum_mgmt.mail import services as mail
 from forum_mgmt.notices.tables import PendingNotice
 from forum_mgmt.privacy import services as privacy
@@ -187,7 +188,21 @@ async def test_the_delay_is_a_setting_of_the_forum(client, smtp):
 
     await sign_in(client, "org-nf")
     form = await client.get("/manage/forums/nf")
-    assert 'name="notice_delay_minutes"' in form.text
+    assert 'name="notice_delay_minutes" type="number" value="0"' in form.text
+    fields = {
+        "name": "Test Forum",
+        "starts_on": world.forum.starts_on.isoformat(),
+        "ends_on": world.forum.ends_on.isoformat(),
+        "timezone": "Asia/Taipei",
+        "_csrf_token": await csrf_token(client),
+    }
+    saved = await client.post("/manage/forums/nf", data={**fields, "notice_delay_minutes": "5"})
+    assert saved.status_code == 303, saved.text
+    forum = await Forum.objects().where(Forum.slug == "nf").first()
+    assert forum.notice_delay_minutes == 5
+    refused = await client.post("/manage/forums/nf", data={**fields, "notice_delay_minutes": "-1"})
+    assert refused.status_code == 422
+    assert (await Forum.objects().where(Forum.slug == "nf").first()).notice_delay_minutes == 5
 
 
 async def test_a_speakers_address_is_nowhere_public(client, smtp):
