@@ -221,3 +221,28 @@ async def test_a_speakers_address_is_nowhere_public(client, smtp):
         answer = await client.get(url)
         assert answer.status_code == 200, url
         assert "speaker@example.org" not in answer.text, url
+
+
+async def test_the_organizer_puts_a_removed_session_back_from_the_change_log(client, smtp):
+    inbox = smtp()
+    world = await build(client)
+    await _settle(inbox)
+    await client.delete(f"/api/forums/nf/sessions/{world.panel.id}", headers=world.auth)
+    assert await mail.send_all(now=time.now() + LATER) == 3  # cancelled: told
+    inbox.messages.clear()
+    await sign_in(client, "org-nf")
+    log = await client.get("/manage/forums/nf/changes?lang=en")
+    assert "Put it back on the agenda" in log.text
+    back = await client.post(
+        f"/manage/forums/nf/sessions/{world.panel.id}/restore",
+        data={"_csrf_token": await csrf_token(client)},
+    )
+    assert (back.status_code, back.headers["location"]) == (303, "/manage/forums/nf/changes")
+    log = await client.get("/manage/forums/nf/changes?lang=en")
+    assert "Put it back on the agenda" not in log.text and "Put back" in log.text
+    assert await mail.send_all(now=time.now() + LATER) == 3
+    assert all(
+        "Back on the agenda" in m.get_body(("plain",)).get_content()
+        for m in inbox.messages
+        if m["To"] != "bob@example.org"
+    )

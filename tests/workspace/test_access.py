@@ -135,6 +135,10 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("POST", M + "/sessions/{session_id:int}/delete"): line(
         ORG, Call(F + "/sessions/{session}/delete", last=True)
     ),
+    # a session on the agenda: 409, nothing to restore
+    ("POST", M + "/sessions/{session_id:int}/restore"): line(
+        ORG, F + "/sessions/{session}/restore"
+    ),
     ("GET", M + "/changes"): line(ORG, F + "/changes"),
     ("GET", M + "/sign-in-throttles"): line(ORG, F + "/sign-in-throttles"),
     ("POST", M + "/sign-in-throttles/clear"): line(
