@@ -246,3 +246,21 @@ async def test_the_organizer_puts_a_removed_session_back_from_the_change_log(cli
         for m in inbox.messages
         if m["To"] != "bob@example.org"
     )
+
+
+async def test_a_speaker_who_registered_gets_one_mail_as_an_attendee(client, smtp):
+    inbox = smtp()
+    world = await build(client)
+    taken = await client.patch(
+        f"/api/forums/nf/speakers/{world.speaker.id}",
+        json={"email": "Bob@Example.org"},  # Bob speaks too, and stars the workshop
+        headers=world.auth,
+    )
+    assert taken.status_code == 200
+    await _settle(inbox)
+    await _patch(client, world, world.workshop, {"starts_at": at("12:00"), "ends_at": at("13:00")})
+    assert await mail.send_all(now=time.now() + LATER) == 2
+    assert sorted(m["To"] for m in inbox.messages) == ["alice@example.org", "bob@example.org"]
+    bob = next(m for m in inbox.messages if m["To"] == "bob@example.org")
+    assert f"/tickets/{world.bob.token}" in bob.get_body(("plain",)).get_content()
+    assert "Bob 您好：" in bob.get_body(("plain",)).get_content()  # his language, as an attendee

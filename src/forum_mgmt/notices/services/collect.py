@@ -18,7 +18,7 @@ from forum_mgmt.core import time
 from forum_mgmt.forums.tables import Forum, ForumStatus
 from forum_mgmt.notices.services.people import registrations_told, speakers_told
 from forum_mgmt.notices.tables import PendingNotice
-from forum_mgmt.registration.tables import Booking, Registration, Star
+from forum_mgmt.registration.tables import Booking, Registration, Star, Status
 
 
 async def collect(forum: Forum, before: dict[int, agenda.Snapshot]) -> None:
@@ -41,7 +41,11 @@ async def collect(forum: Forum, before: dict[int, agenda.Snapshot]) -> None:
             & registrations_told()
         )
         allowed = {r["id"] for r in rows}
-    speakers = await SessionSpeaker.select(SessionSpeaker.speaker, SessionSpeaker.session).where(
+    speakers = await SessionSpeaker.select(
+        SessionSpeaker.speaker,
+        SessionSpeaker.session,
+        SessionSpeaker.speaker.email.as_alias("email"),
+    ).where(
         SessionSpeaker.session.is_in(ids)
         & SessionSpeaker.speaker.is_in(
             Speaker.select(Speaker.id).where((Speaker.forum == forum.id) & speakers_told())
@@ -52,7 +56,12 @@ async def collect(forum: Forum, before: dict[int, agenda.Snapshot]) -> None:
     pairs = {
         ("r", f["registration"], f["session"]) for f in followers if f["registration"] in allowed
     }
-    pairs |= {("s", s["speaker"], s["session"]) for s in speakers}
+    registered = await _registered(forum, {s["email"].lower() for s in speakers})
+    for s in speakers:
+        # A speaker who registered with the same address is one person: one mail, theirs.
+        reg_id = registered.get(s["email"].lower(), ("s", s["speaker"]))
+        if reg_id is not None:
+            pairs.add((*reg_id, s["session"]))
     if not pairs:
         return
     pending = [
@@ -69,6 +78,24 @@ async def collect(forum: Forum, before: dict[int, agenda.Snapshot]) -> None:
             | PendingNotice.speaker.is_in(speaker_ids or [0])
         )
     )
+
+
+async def _registered(forum: Forum, emails: set[str]) -> dict[str, tuple[str, int] | None]:
+    """The confirmed registrations of these addresses: ("r", id), or None for one who may
+    not be told (opted out), so that the speaker's own row does not tell them either."""
+    if not emails:
+        return {}
+    rows = await Registration.select(Registration.id, Registration.email).where(
+        (Registration.forum == forum.id)
+        & Registration.email.is_in(sorted(emails))
+        & (Registration.status == Status.CONFIRMED)
+        & Registration.anonymised_at.is_null()
+    )
+    told = await Registration.select(Registration.id).where(
+        Registration.id.is_in([r["id"] for r in rows] or [0]) & registrations_told()
+    )
+    allowed = {r["id"] for r in told}
+    return {r["email"]: ("r", r["id"]) if r["id"] in allowed else None for r in rows}
 
 
 def _row(
