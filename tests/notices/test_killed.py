@@ -33,10 +33,10 @@ def _serve(port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60  # two cores shared with other test runs
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503):
-                # ours, not another process that took the port first (ours would have died)
-                if proc.poll() is None:
-                    return proc
+            answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            # ours, not another process that took the port first (ours would have died)
+            if answer.status_code in (200, 503) and proc.poll() is None:
+                return proc
         except httpx.TransportError:
             time.sleep(0.2)
     proc.kill()
