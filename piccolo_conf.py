@@ -31,5 +31,6 @@ APP_REGISTRY = AppRegistry(
         "forum_mgmt.registration.piccolo_app",
         "forum_mgmt.invitations.piccolo_app",
         "forum_mgmt.checkin.piccolo_app",
+        "forum_mgmt.notices.piccolo_app",
     ]
 )

@@ -55,6 +55,8 @@ IS_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 TABLES = [
     "invitation",
     "group_code",
+    "pending_notice",
+    "notice_opt_out",
     "device_code",
     "checkin",
     "ticket",
@@ -126,10 +128,12 @@ def bookings_count() -> None:
     """What create_app installs as a process starts, for tests that edit sessions through
     the agenda's services without an app."""
     from forum_mgmt.agenda import services as agenda
+    from forum_mgmt.notices import services as notices
     from forum_mgmt.registration import services as registration
 
     agenda.register_bookings_count(registration.bookings_of)
     agenda.register_audience(registration.expected_of)
+    notices.install()  # a changed session's people are told (agenda watcher, mail producer)
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from forum_mgmt.core.db import engine
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.invitations import services as invitations
 from forum_mgmt.invitations.tables import GroupCode
+from forum_mgmt.notices import services as notices
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Registration
 from forum_mgmt.tickets import services as tickets
@@ -211,6 +212,7 @@ async def _urls(forum: Forum, reg: Registration) -> dict[str, list[str]]:
         "/nothing-here",
         "/team-invitation/not-a-token",
         f"/invitations/{guest_token}",
+        "/" + notices.opt_out_url(forum, notices.Person("r", reg.id)).split("/", 3)[3],
         f"{f}/group",
         f"{f}/group/{code.code}",
         *[f"{f}/sessions/{s['id']}" for s in sessions],
@@ -254,6 +256,7 @@ async def _urls(forum: Forum, reg: Registration) -> dict[str, list[str]]:
         f"{m}/access-log",
         f"{m}/team",
         f"{m}/invitations",
+        f"{m}/notices",
         f"/manage/organisations/{demo_org}",
         f"/checkin/{SLUG}",
     ]
@@ -308,10 +311,12 @@ def test_the_walk_covers_every_page(app):
         "/manage/organisations/x",
         "/team-invitation/t",
         "/invitations/t",
+        "/notices/r1/s",
         "/forums/x/group",
         "/forums/x/group/c",
         "/checkin",
         "/manage/forums/x/invitations",
+        "/manage/forums/x/notices",
     }
     pages = [
         r.path

@@ -47,6 +47,9 @@ from forum_mgmt.forums.workspace import ForumWorkspace
 from forum_mgmt.invitations.routes import GroupCodePages, InvitationPages
 from forum_mgmt.invitations.workspace import InvitationWorkspace
 from forum_mgmt.mail import services as mail
+from forum_mgmt.notices import services as notices
+from forum_mgmt.notices.routes import NoticeOptOutPages
+from forum_mgmt.notices.workspace import NoticeWorkspace
 from forum_mgmt.privacy import services as privacy
 from forum_mgmt.privacy.routes import ErasureAPI, ErasurePages
 from forum_mgmt.privacy.workspace import PrivacyWorkspace
@@ -220,6 +223,7 @@ def create_app() -> Litestar:
     ticket_mail.install()  # mail this process sends embeds the ticket's QR
     agenda.register_bookings_count(registration.bookings_of)  # seats against a room's size
     agenda.register_audience(registration.expected_of)  # crowding warnings in clash lists
+    notices.install()  # a session's change tells its people, batched, through the outbox
     # check-ins are their own trail: the access log and data.json read them from their rows
     audit.register_source(checkin_trail.ACTIONS, checkin_trail.access_trail)
     tickets.register_checkins(checkin_trail.checkins_of)
@@ -242,6 +246,7 @@ def create_app() -> Litestar:
             TicketPages,
             TicketFiles,
             ErasurePages,
+            NoticeOptOutPages,
             LoginPages,
             TeamInvitationPages,
             ExportRoutes,
@@ -286,6 +291,7 @@ def create_app() -> Litestar:
                     RegistrationManagePages,
                     InvitationWorkspace,
                     PrivacyWorkspace,
+                    NoticeWorkspace,
                     AccessLogPages,
                     TeamPages,
                     OrganisationPages,

@@ -17,6 +17,7 @@ from forum_mgmt.agenda.workspace.items import KINDS
 from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Organisation, Role
 from forum_mgmt.invitations import services as invitations
+from forum_mgmt.notices import services as notices
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import Registration
 from forum_mgmt.teams import services as team_services
@@ -61,6 +62,8 @@ OWN_VALUES = {
     ("/invitations/", "token"): "guest_token",
     ("/team-invitation/", "token"): "team_token",
     ("/forums/{slug:str}/group/", "code"): "group_code",
+    ("/notices/", "ref"): "notice_ref",
+    ("/notices/", "sig"): "notice_sig",
 }
 
 
@@ -94,8 +97,11 @@ async def _values(forum, token: str, registration_id: int) -> dict[str, list[str
         return str(row["id"])
 
     session = await first_id(AgendaSession)
+    person = notices.Person("r", registration_id)  # an attendee's opt-out link
     return {
         **await _invitations(forum),
+        "notice_ref": [person.ref],
+        "notice_sig": [notices.signature(forum, person)],
         "slug": [forum.slug],
         "token": [token],
         "ref": [session],

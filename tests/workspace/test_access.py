@@ -142,6 +142,10 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("POST", M + "/sessions/{session_id:int}/delete"): line(
         ORG, Call(F + "/sessions/{session}/delete", last=True)
     ),
+    # a session on the agenda: 409, nothing to restore
+    ("POST", M + "/sessions/{session_id:int}/restore"): line(
+        ORG, F + "/sessions/{session}/restore"
+    ),
     ("GET", M + "/changes"): line(ORG, F + "/changes"),
     ("GET", M + "/sign-in-throttles"): line(ORG, F + "/sign-in-throttles"),
     ("POST", M + "/sign-in-throttles/clear"): line(
@@ -250,6 +254,9 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("POST", MO + "/invitations/{invitation_id:int}/revoke"): line(
         Access.ORG_ADMIN, Call(OF + "/invitations/{org_invitation}/revoke", last=True)
     ),
+    ("GET", M + "/notices"): line(ORG, F + "/notices"),
+    ("POST", M + "/notices/hold"): line(ORG, Call(F + "/notices/hold", {"held": "1"})),
+    ("POST", M + "/notices/send"): line(ORG, F + "/notices/send"),
     ("GET", "/manage/tokens"): line(Access.SIGNED_IN, "/manage/tokens"),
     ("POST", "/manage/tokens"): line(Access.SIGNED_IN, Call("/manage/tokens", {"name": "New"})),
     ("POST", "/manage/tokens/{token_id:int}/revoke"): line(
@@ -298,6 +305,10 @@ ROUTES: dict[tuple[str, str], tuple[Access, tuple[Call, ...]]] = {
     ("POST", API + "/sessions"): line(ORG, Call(AF + "/sessions", SESSION_JSON)),
     ("PATCH", API + "/sessions/{item_id:int}"): line(
         ORG, Call(AF + "/sessions/{session}", {"title": "Renamed"})
+    ),
+    # a session on the agenda: 409, nothing to restore
+    ("POST", API + "/sessions/{item_id:int}/restore"): line(
+        ORG, AF + "/sessions/{session}/restore"
     ),
     ("DELETE", API + "/sessions/{item_id:int}"): line(
         ORG, Call(AF + "/sessions/{session}", last=True)

@@ -312,3 +312,12 @@ class AgendaAdminAPI(Controller):
         self, request: Request, slug: FromPath[str], item_id: FromPath[int]
     ) -> None:
         await services.remove_session(forum_of(request), item_id, by=request.user)
+
+    @post("/sessions/{item_id:int}/restore", status_code=HTTP_200_OK)
+    async def restore_session(
+        self, request: Request, slug: FromPath[str], item_id: FromPath[int]
+    ) -> SessionOut:
+        """Put a removed session back on the agenda, as it was."""
+        forum = forum_of(request)
+        await services.restore_session(forum, item_id, by=request.user)
+        return SessionOut.of(await services.get_session(forum, item_id), forum.timezone)

@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # services import these schemas; the view is only named here
 Color = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")]
 Language = Annotated[str, msgspec.Meta(pattern=r"^(en|zh-TW|en\+zh-TW)$")]
 Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+# Where agenda change notices reach a speaker; never shown on a public page or in a feed.
+SpeakerEmail = Annotated[
+    str, msgspec.Meta(max_length=254, pattern=r"^([^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+)?$")
+]
 PhotoUrl = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^(https?://\S+|/\S*)?$")]
 
 
@@ -44,6 +48,7 @@ class SpeakerIn(Input, forbid_unknown_fields=True):
     bio_local: Long = ""
     photo_url: PhotoUrl = ""
     is_sample: bool = False
+    email: SpeakerEmail = ""
 
 
 class SessionSpeakerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -90,6 +95,7 @@ class SpeakerPatch(Input, forbid_unknown_fields=True):
     bio: Long | UnsetType = UNSET
     bio_local: Long | UnsetType = UNSET
     photo_url: PhotoUrl | UnsetType = UNSET
+    email: SpeakerEmail | UnsetType = UNSET
 
 
 class SessionPatch(Input, forbid_unknown_fields=True):

@@ -69,6 +69,9 @@ class Speaker(Table):
     bio_local = Text(default="")
     photo_url = Varchar(length=500, default="")
     is_sample = Boolean(default=False, help_text="An invented person in demo data")
+    email = Varchar(
+        length=254, default="", help_text="For agenda change notices; never shown or exported"
+    )
     uid = UUID(unique=True, help_text=UID_HELP)
 
 

@@ -34,6 +34,10 @@ class PublishIn(msgspec.Struct, forbid_unknown_fields=True):
     accept_fallback: bool = False
 
 
+# Minutes after the last change to someone's sessions before their notice goes; 0: at once.
+NoticeDelay = Annotated[int, msgspec.Meta(ge=0, le=10_080)]
+
+
 class ForumIn(Input, forbid_unknown_fields=True):
     slug: Slug
     name: Name
@@ -58,6 +62,7 @@ class ForumIn(Input, forbid_unknown_fields=True):
     retention_days: RetentionDays = 90
     contact_email: Email = ""
     audience_share: Share = 30
+    notice_delay_minutes: NoticeDelay = 15
 
 
 class ForumCreate(ForumIn, forbid_unknown_fields=True):
@@ -96,6 +101,7 @@ class ForumPatch(Input, forbid_unknown_fields=True):
     retention_days: RetentionDays | UnsetType = UNSET
     contact_email: Email | UnsetType = UNSET
     audience_share: Share | UnsetType = UNSET
+    notice_delay_minutes: NoticeDelay | UnsetType = UNSET
 
 
 class ForumOut(msgspec.Struct):
@@ -122,6 +128,7 @@ class ForumOut(msgspec.Struct):
     retention_days: int
     contact_email: str
     audience_share: int
+    notice_delay_minutes: int
 
     @classmethod
     def of(cls, forum: Forum) -> ForumOut:
@@ -152,4 +159,5 @@ class ForumOut(msgspec.Struct):
             retention_days=forum.retention_days,
             contact_email=forum.contact_email,
             audience_share=forum.audience_share,
+            notice_delay_minutes=forum.notice_delay_minutes,
         )

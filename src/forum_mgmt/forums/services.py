@@ -117,6 +117,7 @@ async def create_forum(organisation: Organisation, data: ForumIn) -> Forum:
         retention_days=data.retention_days,
         contact_email=data.contact_email,
         audience_share=data.audience_share,
+        notice_delay_minutes=data.notice_delay_minutes,
         created_at=now,
         updated_at=now,
     )

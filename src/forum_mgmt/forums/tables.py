@@ -69,6 +69,13 @@ class Forum(Table):
         default=30,
         help_text="Percent of confirmed attendees expected at a session open to everyone",
     )
+    notice_delay_minutes = Integer(
+        default=15,
+        help_text="Agenda change notices go this long after the last change; 0: at once",
+    )
+    notices_held = Boolean(
+        default=False, help_text="The organizer holds agenda change notices (rearranging)"
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

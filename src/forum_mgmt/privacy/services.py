@@ -4,9 +4,9 @@ organizer; and deleting a forum with everything in it.
 Anonymising a registration removes every personal value of it from the database in one
 transaction: the registration row's name (both scripts), e-mail, organisation, title,
 country, dietary and accessibility needs, answers, wanted workshops and private link; its
-stars; the name and address of the invitation it came through; and every message about the
-forum to its address (queued or sent). A whole forum's invitations go the same way, with
-the notices of their declines. What stays is
+stars; the name and address of the invitation it came through; the agenda change notices
+waiting for it; and every message about the forum to its address (queued or sent). A whole
+forum's invitations go the same way, with the notices of their declines. What stays is
 what the forum's figures count: the row with its status, category, language, dates and
 waiting-list number, its bookings, ticket serial and check-ins (which hold no personal
 value: a gate, a nonce, the staff member who scanned). docs/privacy.md says it for people.
@@ -31,6 +31,7 @@ from forum_mgmt.core.settings import get_settings
 from forum_mgmt.forums.tables import Forum, ForumStatus
 from forum_mgmt.invitations import services as invitations
 from forum_mgmt.mail import services as mail
+from forum_mgmt.notices import services as notices
 from forum_mgmt.privacy import queries
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.tables import (
@@ -69,6 +70,7 @@ async def anonymise(forum: Forum, registration_: Registration) -> bool:
     async with transaction():
         await mail.forget(forum.id, [registration_.email])
         await invitations.forget_admitted(forum, registration_.id)
+        await notices.forget([registration_.id])
         await Star.delete().where(Star.registration == registration_.id)
         changed = await queries.anonymise(
             forum.id, registration_id=registration_.id, now=time.now()
@@ -144,6 +146,7 @@ async def anonymise_forum(forum: Forum) -> int:
         emails = [r["email"] for r in rows]
         for start in range(0, len(emails), CHUNK):
             await mail.forget(forum.id, emails[start : start + CHUNK])
+            await notices.forget([r["id"] for r in rows[start : start + CHUNK]])
         await invitations.forget_forum(forum)
         await Star.delete().where(
             Star.registration.is_in(

@@ -46,6 +46,7 @@ from forum_mgmt.agenda.services.sessions import (
     add_session,
     preview_session,
     remove_session,
+    restore_session,
     update_session,
 )
 from forum_mgmt.agenda.services.spreadsheet import (
@@ -54,10 +55,17 @@ from forum_mgmt.agenda.services.spreadsheet import (
     template_csv,
 )
 from forum_mgmt.agenda.services.spreadsheet_import import Imported, ImportRefused, apply, preview
+from forum_mgmt.agenda.services.watchers import (
+    ChangeWatcher,
+    Snapshot,
+    register_change_watcher,
+    snapshots,
+)
 
 __all__ = [
     "Agenda",
     "AgendaClash",
+    "ChangeWatcher",
     "Clash",
     "Day",
     "ImportPlan",
@@ -69,6 +77,7 @@ __all__ = [
     "InvalidImport",
     "InvalidSession",
     "SessionView",
+    "Snapshot",
     "add_room",
     "add_session",
     "add_speaker",
@@ -95,7 +104,10 @@ __all__ = [
     "preview_session",
     "register_audience",
     "register_bookings_count",
+    "register_change_watcher",
     "remove_session",
+    "restore_session",
+    "snapshots",
     "template_csv",
     "track_stylesheet",
     "update_room",

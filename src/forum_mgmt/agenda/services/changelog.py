@@ -63,7 +63,8 @@ async def _insert(
 async def log_session(
     forum: Forum, session: AgendaSession, by: BaseUser | None, action: str, details: list
 ) -> None:
-    """A session "added", "changed" (a change that changed nothing is not logged), "removed"."""
+    """A session "added", "changed" (a change that changed nothing is not logged), "removed",
+    "restored"."""
     if action == "changed" and not details:
         return
     await _insert(forum, session.id, by, action, details)
@@ -124,6 +125,7 @@ async def list_changes(forum: Forum, *, limit: int = 200) -> list[dict]:
             AgendaChange.session.id.as_alias("session_id"),
             AgendaChange.session.title.as_alias("title"),
             AgendaChange.session.title_local.as_alias("title_local"),
+            AgendaChange.session.cancelled_at.as_alias("cancelled_at"),
             AgendaChange.user.username.as_alias("username"),
         )
         .where(AgendaChange.forum == forum.id)

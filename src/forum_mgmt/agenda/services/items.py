@@ -24,6 +24,7 @@ from forum_mgmt.agenda.services.editing import (
     touch_sessions,
     write_fields,
 )
+from forum_mgmt.agenda.services.watchers import sessions_changed, snapshots
 from forum_mgmt.agenda.tables import AgendaSession, Room, SessionSpeaker, Speaker, Track
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import Conflict
@@ -89,10 +90,16 @@ async def _rename(
         await _name_free(type(item), forum, fields["name"])
     before = {name: getattr(item, name) for name in fields}
     async with transaction():
+        seen = {}
+        if isinstance(item, Room) and fields:  # a new name is a new place to go to
+            rows = await AgendaSession.select(AgendaSession.id).where(column == item.id)
+            seen = await snapshots([r["id"] for r in rows])
         if fields:  # named in its sessions' calendar entries and schedule files
             await touch_sessions(column == item.id)
         item = await write_fields(item, fields)
         await log_item_change(forum, item, before, by, column == item.id)
+        if seen:
+            await sessions_changed(forum, seen)
         return item
 
 

@@ -16,6 +16,7 @@ from forum_mgmt.agenda.services.editing import (
     set_fields,
     write_fields,
 )
+from forum_mgmt.agenda.services.watchers import sessions_changed, snapshots
 from forum_mgmt.agenda.tables import (
     AgendaSession,
     Room,
@@ -26,6 +27,7 @@ from forum_mgmt.agenda.tables import (
 )
 from forum_mgmt.core import time
 from forum_mgmt.core.db import transaction
+from forum_mgmt.core.errors import Conflict, NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
 
@@ -91,6 +93,7 @@ async def update_session(
         )
     before = {name: getattr(session, name) for name in LOGGED}
     async with transaction():
+        seen = await snapshots([session.id])
         fields.update(room=room_id, track=track_id)
         session = await write_fields(session, fields, bump=True)
         if speakers is not None:
@@ -107,6 +110,7 @@ async def update_session(
             )
             details.append(["speakers", "", ", ".join(r["name"] for r in names)])
         await log_session(forum, session, by, "changed", details)
+        await sessions_changed(forum, seen)
     return session
 
 
@@ -138,8 +142,32 @@ async def remove_session(
     """Take a session off the agenda; it stays as cancelled so that calendars drop it."""
     session = await live_session(forum, session_id)
     async with transaction():
+        seen = await snapshots([session.id])
         session = await write_fields(session, {"cancelled_at": time.now()}, bump=True)
         await log_session(forum, session, by, "removed", [])
+        await sessions_changed(forum, seen)
+    return session
+
+
+async def restore_session(
+    forum: Forum, session_id: int, *, by: BaseUser | None = None
+) -> AgendaSession:
+    """Put a removed session back on the agenda, where and when it was; calendars take it
+    back (its sequence moves). One still on the agenda is a Conflict."""
+    session = (
+        await AgendaSession.objects()
+        .where((AgendaSession.id == session_id) & (AgendaSession.forum == forum.id))
+        .first()
+    )
+    if session is None:
+        raise NotFound(_("This session is not on the agenda."))
+    if session.cancelled_at is None:
+        raise Conflict(_("This session is on the agenda: there is nothing to restore."))
+    async with transaction():
+        seen = await snapshots([session.id])
+        session = await write_fields(session, {"cancelled_at": None}, bump=True)
+        await log_session(forum, session, by, "restored", [])
+        await sessions_changed(forum, seen)
     return session
 
 

@@ -87,6 +87,7 @@ KINDS = {
             ("organization", N_("Organisation"), "text"),
             ("organization_local", N_("Organisation in Chinese"), "text"),
             ("photo_url", N_("Photo address (URL)"), "url"),
+            ("email", N_("E-mail, for agenda change notices (never shown)"), "email"),
             ("bio", N_("Biography"), "textarea"),
             ("bio_local", N_("Biography in Chinese"), "textarea"),
         ),

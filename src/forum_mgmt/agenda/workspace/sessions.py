@@ -111,6 +111,14 @@ class SessionPages(Controller):
         await services.remove_session(forum_of(request), session_id, by=request.user)
         return Redirect(f"/manage/forums/{slug}/sessions", status_code=303)
 
+    @post("/sessions/{session_id:int}/restore")
+    async def restore(
+        self, request: Request, slug: FromPath[str], session_id: FromPath[int]
+    ) -> Redirect:
+        """Put a removed session back on the agenda (from the change log)."""
+        await services.restore_session(forum_of(request), session_id, by=request.user)
+        return Redirect(f"/manage/forums/{slug}/changes", status_code=303)
+
     @post("/sessions/check", status_code=HTTP_200_OK)
     async def check(self, request: Request, slug: FromPath[str]) -> Template:
         """The clashes a session form would cause, shown while the organizer types (htmx)."""

@@ -18,6 +18,8 @@ from forum_mgmt.mail.services.outbox import (
     backoff,
     enqueue,
     outbox_row,
+    produce_due,
+    register_producer,
     send_all,
     send_due,
 )
@@ -53,7 +55,9 @@ __all__ = [
     "kick",
     "outbox_folder",
     "outbox_row",
+    "produce_due",
     "register_inline_image",
+    "register_producer",
     "render",
     "send_all",
     "send_due",

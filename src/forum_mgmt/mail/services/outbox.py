@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from piccolo.columns import Column
@@ -131,8 +132,33 @@ async def send_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> int
     return len(sent)
 
 
+# Mail that other domains keep elsewhere until it is due (agenda change notices wait for
+# the organizer to stop rearranging): each producer queues its due messages, in the
+# transaction that takes them, before every delivery run. Installed at start-up, as mail
+# may not import those domains.
+Producer = Callable[[dt.datetime], Awaitable[int]]
+_producers: dict[str, Producer] = {}
+
+
+def register_producer(name: str, produce: Producer) -> None:
+    """From now on, each delivery run first calls `await produce(now)` (once per name)."""
+    _producers[name] = produce
+
+
+async def produce_due(now: dt.datetime | None = None) -> int:
+    """Let every producer queue its messages that are due; returns how many were queued."""
+    queued = 0
+    for name, produce in list(_producers.items()):
+        try:
+            queued += await produce(now or time.now())
+        except Exception:  # the database may be away; the next run asks again
+            log.exception("mail producer %s failed", name)
+    return queued
+
+
 async def send_all(*, now: dt.datetime | None = None) -> int:
-    """Deliver everything due, batch after batch."""
+    """Deliver everything due, batch after batch (the producers' due mail first)."""
+    await produce_due(now)
     total = 0
     while sent := await send_due(now=now):
         total += sent

@@ -22,6 +22,7 @@ from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.openapi import FEED_RESPONSES
 from forum_mgmt.core.settings import get_settings
 from forum_mgmt.exports import services as export_services
+from forum_mgmt.notices import services as notices
 from forum_mgmt.registration import forms, services
 from forum_mgmt.registration.questions import KINDS
 from forum_mgmt.tickets import printing, qr
@@ -174,7 +175,8 @@ async def _ticket_context(forum, registration, *, saved: str) -> dict:
         "kinds": KINDS,
         "workshops": await services.workshops(forum),
         "agenda": (await agenda_services.load_agenda(forum)).sessions,
-        "mine": set(await services.my_session_ids(registration)),
+        "mine": set(mine := await services.my_session_ids(registration)),
+        "changes": await notices.recent_changes(forum, mine),
         "starred": set(await services.starred_ids(registration)),
         "feed": export_services.public_url(f"/tickets/{registration.token}/agenda.ics"),
         "category": next(
