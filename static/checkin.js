@@ -80,6 +80,22 @@ function earlier(previous) {
   if (by) return fill(T.previous_by, { at, by });
   return fill(T.previous_at, { at });
 }
+// A name written in the other script than the page's carries its language (lang), as the
+// server's pages do, so that screen readers and fonts take it for what it is.
+const PAGE_LANG = (document.documentElement.lang || "en").startsWith("zh") ? "zh-Hant-TW" : "en";
+function langOf(text) {
+  if (/[\u3400-\u9fff\uf900-\ufaff]/.test(text)) return "zh-Hant-TW";
+  if (/[A-Za-z]/.test(text)) return "en";
+  return "";
+}
+function named(element, text) {
+  element.textContent = text;
+  const lang = langOf(text);
+  if (lang && lang !== PAGE_LANG) element.setAttribute("lang", lang);
+  else element.removeAttribute("lang");
+  return element;
+}
+
 function names(person) {
   if (!person) return ["", ""];
   const a = person.name || "";
@@ -184,8 +200,8 @@ function show(outcome) {
 
   overlay.className = `overlay ${kind}`;
   overlay.querySelector(".verdict").textContent = verdict;
-  overlay.querySelector(".who").textContent = who;
-  overlay.querySelector(".who-alt").textContent = second;
+  named(overlay.querySelector(".who"), who);
+  named(overlay.querySelector(".who-alt"), second);
   overlay.querySelector(".org").textContent = org;
   overlay.querySelector(".reason").textContent = reason;
   overlay.querySelector(".flag").textContent = flag;
@@ -200,7 +216,7 @@ function show(outcome) {
   answer.replaceChildren();
   for (const [cls, text] of [
     ["verdict", verdict],
-    ["who", [who, second].filter(Boolean).join(" · ")],
+    ["who", who],
     ["org", org],
     ["reason", reason],
     ["flag", flag],
@@ -208,7 +224,14 @@ function show(outcome) {
     if (!text) continue;
     const p = document.createElement("p");
     p.className = cls;
-    p.textContent = text;
+    if (cls === "who") {
+      [who, second].filter(Boolean).forEach((name, i) => {
+        if (i) p.append(" · ");
+        p.append(named(document.createElement("span"), name));
+      });
+    } else {
+      p.textContent = text;
+    }
     answer.append(p);
   }
   lastOk = null;

@@ -220,6 +220,11 @@ async def test_the_answer_stays_and_the_live_region_names_the_person_and_reason(
         "TFCF · Attendee",
         f"Checked in at {at}, Gate A, by door",
     ]
+    # the Chinese name on this English page says its language, in the region and the overlay
+    assert await page.get_attribute('#answer .who span[lang="zh-Hant-TW"]', "lang")
+    assert await page.inner_text('#answer .who span[lang="zh-Hant-TW"]') == "陳怡玲"
+    assert await page.get_attribute("#overlay .who-alt", "lang") == "zh-Hant-TW"
+    assert await page.get_attribute("#overlay .who", "lang") is None  # the page's own
     await page.wait_for_timeout(3200)
     assert await page.is_visible("#overlay.amber")
     assert await page.inner_text("#overlay .who") == "Chen Yi-ling"
