@@ -1,5 +1,7 @@
-"""An organizer invites three guests from a CSV into an invitation-only category; one
-registers through the link, one declines; the workspace shows each invitation's state."""
+"""Issue 16's journey in Chromium, on one forum with one organizer: a colleague invited as
+staff accepts and lands on the scanner (team_steps.py); then three guests invited
+from a CSV into an invitation-only category: one registers through the link, one declines,
+and the workspace shows each invitation's state."""
 
 import re
 
@@ -9,8 +11,9 @@ from forum_mgmt.forums.tables import Role
 from forum_mgmt.invitations.tables import Invitation
 from forum_mgmt.registration.tables import Registration
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.team_steps import colleague_joins_as_staff
 from tests.browser.test_builder import _sign_in
-from tests.factories import make_forum, make_user
+from tests.factories import TODAY, make_forum, make_user
 from tests.invitations.helpers import links
 
 pytestmark = pytest.mark.browser
@@ -31,11 +34,17 @@ async def _states(page) -> dict[str, str]:
     return found
 
 
-async def test_invite_three_guests_from_a_csv_one_registers_one_declines(
-    live_server, browser, tmp_path
-):
-    forum = await make_forum("invited")
+async def test_an_organizer_builds_the_team_and_invites_guests(live_server, browser, tmp_path):
+    forum = await make_forum(
+        "invited",
+        name="NGO Leaders Forum",
+        name_local="NGO領袖論壇",
+        starts_on=TODAY,
+        ends_on=TODAY,
+    )
     await make_user("host", role=Role.ORGANIZER, forum=forum)
+    await colleague_joins_as_staff(live_server, browser, "invited", "host")
+
     organizer = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await organizer.new_page()
     errors = []
