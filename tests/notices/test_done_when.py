@@ -125,3 +125,22 @@ async def test_one_mail_per_person_listing_every_change_in_their_language(client
     assert await mail.send_all(now=started + dt.timedelta(minutes=60)) == 0
     assert len(inbox.messages) == 3
     assert await Outbox.count().where(Outbox.template == notices.TEMPLATE) == 3
+
+    # The builder shows the workshop's expected audience (Alice and Bob, each once however
+    # they booked and starred) against its seats, and warns once its room is too small,
+    # naming the larger room that is free then (the cancelled panel left Main Hall free).
+    grid = await client.get(f"/manage/forums/nf/agenda?day={day}")
+    assert "2 expected / 30 seats" in grid.text
+    shrunk = await client.patch(
+        f"/api/forums/nf/rooms/{world.small.id}", json={"capacity": 1}, headers=world.auth
+    )
+    assert shrunk.status_code == 200, shrunk.text
+    own = await client.patch(  # two have booked: the organizer accepts the clash
+        f"/api/forums/nf/sessions/{world.workshop.id}",
+        json={"capacity": None, "allow_conflicts": True},
+        headers=world.auth,
+    )
+    assert own.status_code == 200, own.text
+    grid = await client.get(f"/manage/forums/nf/agenda?day={day}")
+    assert '<span class="gauge crowded" data-expected="2" data-seats="1">' in grid.text
+    assert "Room too small. Main Hall (200 seats) is free then: swap rooms?" in grid.text
