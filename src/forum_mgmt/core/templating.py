@@ -16,20 +16,11 @@ from forum_mgmt.core import i18n, time
 from forum_mgmt.core.settings import ROOT
 
 
-def pair(primary: str, local: str) -> tuple[str, str]:
-    """A name in two scripts, the reader's script first: (shown large, shown beside)."""
-    if not local or local == primary:
-        return primary, ""
-    if i18n.current() == "zh-TW":
-        return local, primary
-    return primary, local
-
-
 def bilingual(primary: str, local: str) -> Markup:
     """Both names, the second one smaller; a name in the other script than the page's
     carries its language (林佳龍 on an English page, Lin Chia-lung on a Chinese one), so
     screen readers and fonts treat it as what it is."""
-    return _both(*pair(primary, local))
+    return _both(*i18n.localized_pair({"name": primary, "name_local": local}))
 
 
 def _both(first: str, second: str) -> Markup:
@@ -64,11 +55,6 @@ def shown(item: Any, field: str = "name", *, both: bool = False) -> str | Markup
     return _both(first, second)
 
 
-def pick(primary: str, local: str) -> str:
-    """One text in the reader's language when the content has it."""
-    return local if (i18n.current() == "zh-TW" and local) else primary
-
-
 def switch_url(request: Request, lang: str) -> str:
     """This page in another language (the choice is remembered by a cookie). An API token
     in the address (an old device link) is not copied into the page's links."""
@@ -96,8 +82,6 @@ def _setup(engine: Engine) -> None:
         lang=i18n.current,
         languages=i18n.LANGUAGES,
         bilingual=bilingual,
-        pick=pick,
-        pair=pair,
         shown=shown,
         texts=i18n.localized_pair,
         switch_url=switch_url,

@@ -17,7 +17,6 @@ from forum_mgmt.audit import services as audit
 from forum_mgmt.audit.services import Actor
 from forum_mgmt.core import i18n
 from forum_mgmt.core.i18n import _
-from forum_mgmt.core.templating import pick
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.services.listing import MAX_LIMIT
@@ -99,7 +98,7 @@ async def ticket_pdf(token: str) -> bytes:
     forum, reg, issued = await ticket_of(token)
     row = await registration.row_of(forum, reg.id)
     with i18n.language(reg.language):
-        venue = pick(forum.venue, forum.venue_local)
+        venue = i18n.localized(forum, "venue")
         details = " · ".join(
             part for part in (ticket_days(forum.starts_on, forum.ends_on), venue) if part
         )

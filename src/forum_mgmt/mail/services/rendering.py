@@ -36,7 +36,7 @@ def _env() -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
     )
-    env.globals.update(pick=templating.pick, shown=templating.shown, lang=i18n.current)
+    env.globals.update(shown=templating.shown, lang=i18n.current)
     return env
 
 

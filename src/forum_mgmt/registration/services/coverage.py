@@ -4,7 +4,7 @@ A forum names its content languages (`Forum.languages`, "en zh-TW" by default). 
 is kept in the plain column (`name`), the second in the `_local` one (`name_local`). A text
 counts once either language has it; it lacks a language when that language's column is
 empty. Publishing lists what is missing and goes ahead only when the organizer accepts that
-readers of the missing language see the other one (the fallback of `core/templating.pick`).
+readers of the missing language see the other one (the fallback of `core/i18n.localized`).
 """
 
 from __future__ import annotations
