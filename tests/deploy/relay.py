@@ -44,7 +44,7 @@ async def main(specs: list[str]) -> None:
         server = await asyncio.start_server(_forward(int(target)), address, 0)
         servers.append(server)
         ports[spec] = server.sockets[0].getsockname()[1]
-    print(json.dumps(ports), flush=True)
+    print(json.dumps(ports), flush=True)  # noqa: T201
     await asyncio.Event().wait()
 
 

@@ -13,7 +13,6 @@ from forum_mgmt.accounts.tables import ApiToken
 from forum_mgmt.checkin.services import devices
 from forum_mgmt.core import db
 from forum_mgmt.core import time as clock
-from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Role
 from forum_mgmt.registration import services as registration
 from forum_mgmt.registration.schemas import RegistrationIn
@@ -76,4 +75,4 @@ async def seed(run: str, people: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(seed(sys.argv[1], int(sys.argv[2])))))
+    print(json.dumps(asyncio.run(seed(sys.argv[1], int(sys.argv[2])))))  # noqa: T201
