@@ -34,6 +34,7 @@ async def seed(run: str, people: int) -> dict:
         token = await ApiToken.objects().where(ApiToken.user == staff.id).first()
         device = await devices.create_device_code(staff, token.id, forum.slug)
         await make_user(f"guess{run}")
+        await make_user(f"spoof{run}")
         codes = []
         for n in range(people):
             outcome = await registration.register(
@@ -65,6 +66,7 @@ async def seed(run: str, people: int) -> dict:
             "staff_token": staff_token,
             "device_code": device.code,
             "guesser": f"guess{run}",
+            "spoofer": f"spoof{run}",
             "codes": codes,
             "rush": rush.slug,
             "rush_id": rush.id,

@@ -496,6 +496,46 @@ async def test_the_sign_in_throttle_holds_across_hosts(cluster):
     assert status == 303
 
 
+# Run inside a host's namespace: sign-in tries that each claim another X-Forwarded-For.
+_FORGER = """
+import json, re, sys, httpx
+url, user = sys.argv[1], sys.argv[2]
+with httpx.Client(base_url=url, timeout=60) as client:
+    form = client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text).group(1)
+    cookie = "; ".join(h.split(";", 1)[0] for h in form.headers.get_list("set-cookie"))
+    print(json.dumps([
+        client.post("/login", headers={"x-forwarded-for": f"192.0.2.{i}", "cookie": cookie},
+                    data={"username": user, "password": "wrong", "_csrf_token": token}).status_code
+        for i in range(6)
+    ]))
+"""
+
+
+def test_a_forwarded_address_counts_only_from_the_proxy(cluster):
+    """A client that reaches a host without the proxy (here: from the host's own address)
+    cannot pick its address with X-Forwarded-For: FORWARDED_ALLOW_IPS names the proxy only."""
+    b = cluster.hosts[1]
+    done = subprocess.run(  # noqa: S603
+        [
+            IP,
+            "netns",
+            "exec",
+            b.namespace,
+            sys.executable,
+            "-c",
+            _FORGER,
+            b.url,
+            cluster.data["spoofer"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [401] * 5 + [429]
+
+
 async def test_a_device_link_signs_in_once_across_hosts(cluster):
     """The check-in device link is good for one sign-in: sent to both hosts at the same
     instant, one signs the device in and the other refuses; then both refuse it."""
