@@ -444,6 +444,7 @@ async def test_the_proxy_serves_the_app_and_the_static_files(cluster):
         packed = await client.get(f"/static/{fingerprinted}", headers={"accept-encoding": "gzip"})
         assert packed.status_code == 200
         assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["vary"] == "Accept-Encoding"
         assert packed.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert "x-test-upstream" not in packed.headers  # nginx answered, not an app host
         assert packed.content == (cluster.static_dir / fingerprinted).read_bytes()
