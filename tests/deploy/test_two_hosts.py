@@ -35,6 +35,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from redis.asyncio import Redis
 
 from tests.conftest import DATABASE_URL, IS_POSTGRES
 from tests.factories import PASSWORD
@@ -266,6 +267,14 @@ async def _drop_database(name: str) -> None:
         await server.close()
 
 
+async def _empty_redis() -> None:
+    client = Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}")
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -295,6 +304,10 @@ def cluster() -> Iterator[Cluster]:
         folder.chmod(0o755)  # nginx's workers run as nobody
         asyncio.run(_create_database(database))
         stack.callback(lambda: asyncio.run(_drop_database(database)))
+        # Redis database 14 is this test's: its sign-in counters (127.0.0.1 through the
+        # proxy) must not pile up over runs
+        asyncio.run(_empty_redis())
+        stack.callback(lambda: asyncio.run(_empty_redis()))
         # one SECRET_KEY for the hosts and the seeding (it seals each forum's ticket key)
         secret_key = secrets.token_urlsafe(48)
         env = {**os.environ, "DATABASE_URL": dsn, "SECRET_KEY": secret_key, "LOG_LEVEL": "warning"}
