@@ -709,7 +709,11 @@ async def test_a_host_killed_in_a_sign_up_rush_loses_nothing(cluster):
     )
     assert not [f for f in failures if f[0] < kill]  # nothing failed before the kill
     assert len(ok) + len(failures) == total
-    assert len(ok) >= total - concurrency  # at most the requests in flight at the kill
+    # The failures are the sign-ups on host a when it died, and the few nginx sent there
+    # before it had counted max_fails (a POST once sent is never repeated elsewhere), all
+    # within moments of the kill.
+    assert len(failures) <= 2 * concurrency
+    assert recovered < 5
     assert after_kill and all(x[3] == f"{b.address}:{APP_PORT}" for x in after_kill)
 
     db = await asyncpg.connect(cluster.database)
