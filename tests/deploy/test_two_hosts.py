@@ -95,6 +95,7 @@ class Host:
 class Cluster:
     hosts: list[Host]
     proxy: str  # https://127.0.0.1:port
+    plain: str  # http://127.0.0.1:port, which only redirects
     static_dir: Path
     database: str  # DSN of this test's database
     data: dict  # what tests/deploy/seed.py made
@@ -395,7 +396,7 @@ def cluster() -> Iterator[Cluster]:
         for host in hosts:
             _wait_healthy(host.url, host.proc, folder / f"host-{host.name}.log")
         _wait_healthy(proxy, nginx, nginx_dir / "error.log")
-        yield Cluster(hosts, proxy, static_dir, dsn, data)
+        yield Cluster(hosts, proxy, f"http://127.0.0.1:{http_port}", static_dir, dsn, data)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -471,6 +472,10 @@ async def test_the_proxy_serves_the_app_and_the_static_files(cluster):
         assert plain.headers["cache-control"] == "public, max-age=3600"
         assert plain.content == (cluster.static_dir / "checkin.css").read_bytes()
         assert (await client.get("/static/nothing-here.css")).status_code == 404
+    async with httpx.AsyncClient(base_url=cluster.plain) as plain_http:
+        moved = await plain_http.get("/forums/x/agenda?day=1")
+    assert moved.status_code == 301
+    assert moved.headers["location"] == "https://127.0.0.1/forums/x/agenda?day=1"
 
 
 async def test_a_session_made_on_one_host_works_on_the_other(cluster):
