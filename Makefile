@@ -44,13 +44,16 @@ fonts: $(VENV)/.installed system-deps
 	@$(BIN)/forum-mgmt fonts
 
 # Debian's Chromium (Playwright never downloads a browser), CJK fonts and poppler-utils
-# (pdftotext, pdftoppm: the badge tests read the PDFs back) for the tests.
+# (pdftotext, pdftoppm: the badge tests read the PDFs back) for the tests, and nginx (the
+# two-host test runs deploy/'s proxy configuration in front of two app hosts; it starts its
+# own nginx, the package's service is not used).
 system-test-deps:
 	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  echo "Installing Debian's chromium, fonts-noto-cjk and poppler-utils..."; \
+	    || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	    || ! test -x /usr/sbin/nginx; then \
+	  echo "Installing Debian's chromium, fonts-noto-cjk, poppler-utils and nginx..."; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk poppler-utils nginx >/dev/null; \
 	fi
 
 # Redis on 127.0.0.1:6379 (the shared-session tests run two workers on it): installed when
