@@ -369,6 +369,7 @@ def cluster() -> Iterator[Cluster]:
                 "LISTEN_HOST": inside,
                 "LISTEN_PORT": str(APP_PORT),
                 "WORKERS": "1",  # one process: SIGKILL takes the whole host down
+                "DB_POOL_SIZE": "8",  # the suite's other servers share max_connections
                 "FORWARDED_ALLOW_IPS": side,  # the proxy, as this host sees it
                 "FORUM_MGMT_DATA": str(folder / f"host-{name}"),
                 "MAIL_WORKER": "off",

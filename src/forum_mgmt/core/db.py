@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
@@ -104,10 +105,17 @@ def transaction():
     return db.transaction()
 
 
+def pool_size() -> int:
+    """Connections a worker may hold (DB_POOL_SIZE, default 20): workers x hosts x this must
+    stay under PostgreSQL's max_connections (docs/deployment.md)."""
+    value = os.environ.get("DB_POOL_SIZE", "")
+    return int(value) if value.isdigit() and int(value) > 0 else 20
+
+
 async def open_pool() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(max_size=20, reset=_keep_session)
+        await db.start_connection_pool(max_size=pool_size(), reset=_keep_session)
     else:
         # WAL lets readers run beside the one writer; it is persistent per file.
         await db.run_ddl("PRAGMA journal_mode=WAL")
