@@ -183,6 +183,13 @@ def on_recursion(request: Request, exc: RecursionError) -> Response:
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, db.UNREACHABLE):
+        # the database is down or full: not this request's fault, and the proxy should try
+        # another host (deploy/nginx: proxy_next_upstream http_503)
+        log.error("the database does not answer: %s on %s", exc, request.url.path)
+        i18n.activate(choose_language(request.scope))
+        message = _("The service is unavailable for a moment. Please try again in a minute.")
+        return _error(request, 503, "unavailable", message, headers={"Retry-After": "30"})
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     message = _("Something went wrong on our side. Please try again.")
     if _wants_json(request):

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
 
+import asyncpg
 from piccolo.columns import JSON, JSONB
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
@@ -103,6 +104,16 @@ def transaction():
     if db.engine_type == "sqlite":
         return db.transaction(transaction_type=TransactionType.immediate)
     return db.transaction()
+
+
+# What a database that cannot be reached raises (refused, dropped, shut down, full): the
+# app answers 503, so a proxy takes this host out instead of showing a 500.
+UNREACHABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
 
 
 def pool_size() -> int:
