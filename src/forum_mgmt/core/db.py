@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypeVar
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 from piccolo.columns import JSON, JSONB
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
