@@ -11,7 +11,7 @@
 - the registrations of forums with 1k / 10k / 100k registrations: the organizer's list
   page (first and last page, a search), the API list (1,000 a page), the CSV export and the
   badge PDF (badges for --badges sizes only: ~9 ms a badge). Each runs in its own process,
-  which prints its time and its peak RSS (ru_maxrss) above the process's RSS before it;
+  which prints its time and its peak RSS (VmHWM) above the process's peak before it;
 - cold start: `forum-mgmt serve --workers 1` launched until the first 200 on /healthz and
   on the agenda page, then the worker's RSS (/proc/PID/status) after a warm-up.
 
@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import random
-import resource
 import secrets
 import subprocess
 import sys
@@ -304,7 +303,9 @@ async def organizer(forum) -> str:
 
 
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries the parent's peak
+    into it across exec, so a child started by a large process would report the parent's."""
+    return _status_mb(os.getpid(), "VmHWM")
 
 
 # --- the agenda: in this process, through the app ------------------------------------------
@@ -460,9 +461,9 @@ def measure_registrations(sizes: list[int], badge_sizes: list[int]) -> list[dict
 # --- cold start -----------------------------------------------------------------------------
 
 
-def _vmrss(pid: int) -> float:
+def _status_mb(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -504,13 +505,13 @@ def cold_start(port: int, slug: str, workers: int) -> dict:
                     time.sleep(0.02)
             if agenda is None:
                 raise SystemExit("the server did not answer within 60 s")
-            idle = [_vmrss(p) for p in _workers(server.pid)]
+            idle = [_status_mb(p) for p in _workers(server.pid)]
             pages = ["agenda", "agenda.ics", "schedule.xml", "speakers", ""]
             for _ in range(20):  # warm-up: every public page a few times
                 for page in pages:
                     client.get(f"{base}/forums/{slug}/{page}").raise_for_status()
                 client.get(f"{base}/api/forums/{slug}/sessions").raise_for_status()
-            warm = [_vmrss(p) for p in _workers(server.pid)]
+            warm = [_status_mb(p) for p in _workers(server.pid)]
     finally:
         server.terminate()
         server.wait(10)
