@@ -61,3 +61,13 @@ async def test_the_group_mail_reaches_everyone_once(forum):
         forum, services.Filters(), subject="Hello", body="See you soon", by=COMMAND_LINE
     )
     assert sent == 7
+
+
+async def test_the_csv_is_utf8_with_one_bom_and_crlf_rows(forum):
+    await services.register(forum, person(8, name_local="陳美玲"), by_organizer=True)
+    data = await services.export_csv(forum, services.Filters(), by=COMMAND_LINE)
+    assert data.startswith(b"\xef\xbb\xbfID,")  # spreadsheets read it as UTF-8
+    assert data.count(b"\xef\xbb\xbf") == 1
+    text = data.decode("utf-8-sig")
+    assert text.count("\r\n") == 9  # the header and eight people, as csv writes them
+    assert ",陳美玲," in text

@@ -222,8 +222,11 @@ async def export_csv(forum: Forum, filters: Filters, *, by: Actor) -> bytes:
     """UTF-8 with a BOM, so that spreadsheets open Chinese names correctly; recorded in the
     trail with every registration it holds."""
     exported: list[int] = []
-    buf = io.StringIO()
-    writer = csv.writer(buf)
+    # Encoded as it is written: a StringIO would hold Chinese text at 4 bytes a character
+    # and then a second, encoded copy (7 times the file at the peak for 100k people).
+    buf = io.BytesIO()
+    text = io.TextIOWrapper(buf, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
     questions = await catalogue.questions(forum)
     writer.writerow(
         [_(CSV_HEADERS[f]) for f in CSV_FIELDS] + [localized(q, "label") for q in questions]
@@ -263,7 +266,8 @@ async def export_csv(forum: Forum, filters: Filters, *, by: Actor) -> bytes:
         ids=exported,
         searched=bool(filters.q.strip()),
     )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    text.flush()
+    return buf.getvalue()
 
 
 def _answer(question: Question, value: str) -> str:
