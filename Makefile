@@ -110,7 +110,7 @@ messages: $(VENV)/.installed
 # On SQLite by default, in var/bench/ (its own database, outbox and key, never the
 # development database); with DATABASE_URL=postgresql://... they measure PostgreSQL. The
 # scripts' own defaults are the full runs docs/performance.md reports (PostgreSQL). Servers
-# listen on BENCH_PORT to BENCH_PORT+2.
+# listen on BENCH_PORT to BENCH_PORT+3.
 BENCH_PORT ?= 8170
 bench: $(VENV)/.dev-installed messages-compile
 	@set -e; export FORUM_MGMT_DATA="$(CURDIR)/var/bench" LOG_LEVEL=warning; \
@@ -125,6 +125,9 @@ bench: $(VENV)/.dev-installed messages-compile
 	$(BIN)/python bench/checkin.py --port $$(($(BENCH_PORT) + 1)) --people 200 --concurrency 10; \
 	echo "== bench/checkin_profile.py: 100 scans in-process"; \
 	$(BIN)/python bench/checkin_profile.py --people 100; \
+	echo "== bench/growth.py: 100 and 300 sessions; 300 (with badges) and 1,000 registrations"; \
+	$(BIN)/python bench/growth.py --sessions "100 300" --registrations "300 1000" \
+	  --badges 300 --port $$(($(BENCH_PORT) + 3)); \
 	echo "== bench/read.py: 200 requests a page"; \
 	port=$$(($(BENCH_PORT) + 2)); \
 	$(BIN)/forum-mgmt serve --port $$port --workers 2 >/dev/null & server=$$!; \

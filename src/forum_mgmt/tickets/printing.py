@@ -37,7 +37,7 @@ async def confirmed(
     only = dataclasses.replace(filters, status=Status.CONFIRMED)
     rows: list[registration.Row] = []
     while page := await registration.list_registrations(
-        forum, only, limit=MAX_LIMIT, offset=len(rows)
+        forum, only, limit=MAX_LIMIT, after=rows[-1].registration.id if rows else 0
     ):
         rows += page
         if len(page) < MAX_LIMIT:
