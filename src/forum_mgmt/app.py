@@ -212,7 +212,7 @@ def _csrf(settings) -> DefineMiddleware:
     )
 
     def middleware(app):
-        return csrf_only_with_cookies(CSRFMiddleware(app=app, config=config), app)
+        return csrf_only_with_cookies(CSRFMiddleware(app=app, config=config), app, config)
 
     return DefineMiddleware(middleware)
 

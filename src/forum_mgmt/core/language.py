@@ -20,6 +20,8 @@ def language_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         asked = _asked(scope)
+        if asked and asked == _remembered(scope):
+            asked = None  # already remembered: nothing to set
         token = i18n.activate(choose(scope))
 
         async def remember(message: Message) -> None:
