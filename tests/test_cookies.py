@@ -17,7 +17,7 @@ from litestar.routes import HTTPRoute
 
 from forum_mgmt import demo
 from forum_mgmt.agenda.tables import AgendaSession, Speaker
-from forum_mgmt.core.settings import ROOT
+from forum_mgmt.core import assets
 from forum_mgmt.invitations.tables import GroupCode
 from forum_mgmt.notices import services as notices
 from tests.conftest import sign_in
@@ -26,9 +26,8 @@ from tests.test_languages import _world
 
 SLUG = demo.SLUG
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
-STATIC = sorted(
-    p.relative_to(ROOT / "static").as_posix() for p in (ROOT / "static").rglob("*") if p.is_file()
-)
+# every static file, by its plain and by its fingerprinted name
+STATIC = sorted(name for pair in assets.current().manifest().items() for name in pair)
 
 
 def directives(response: httpx.Response) -> dict[str, str]:

@@ -16,7 +16,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 def language_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):  # no words there
             await app(scope, receive, send)
             return
         asked = _asked(scope)
