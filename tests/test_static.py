@@ -75,6 +75,10 @@ async def test_plain_names_stay_unknown_hashes_do_not(client, static_dir):
     for name in ("site.00000000.css", "nothing.css", "../pyproject.toml"):
         assert (await client.get(f"/static/{name}")).status_code == 404, name
     assert (await client.post("/static/site.css")).status_code == 405
+    head = await client.head(assets.static_url("site.css"), headers={"accept-encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == "text/css; charset=utf-8"
+    assert head.headers["content-length"] == str(len((static_dir / "site.css").read_bytes()))
 
 
 async def test_the_scanners_worker_keeps_its_address_and_scope(client):

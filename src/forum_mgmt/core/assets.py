@@ -167,6 +167,10 @@ def answer(name: str, headers: Headers, *, head: bool = False) -> ASGIResponse:
     if etag in headers.get("if-none-match", ""):
         meta.pop("Content-Encoding", None)
         return ASGIResponse(status_code=304, headers=meta, media_type=asset.media_type)
+    if head:  # what a GET would say, with no body (Litestar leaves both out of a HEAD)
+        text = asset.media_type.startswith("text/")
+        meta["Content-Type"] = f"{asset.media_type}; charset=utf-8" if text else asset.media_type
+        meta["Content-Length"] = str(len(body))
     return ASGIResponse(
         body=b"" if head else body,
         headers=meta,
