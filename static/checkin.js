@@ -1,9 +1,9 @@
 // The check-in scanner (/checkin/{slug}): camera or keyboard-wedge codes, one big answer
 // per scan, manual search, undo, and offline judging with the forum's public key and the
 // cached check-in data; offline scans are queued and synced when the network returns.
-import { normalise, verifyCode } from "/static/ticketcode.js";
-
 const root = document.getElementById("scanner");
+// by the fingerprinted address the page names (a release changes it with the file)
+const { normalise, verifyCode } = await import(root.dataset.ticketcodeUrl);
 const T = JSON.parse(document.getElementById("messages").textContent);
 const SLUG = root.dataset.slug;
 const FORUM_ID = Number(root.dataset.forumId);
@@ -575,7 +575,7 @@ function loadJsQR() {
   if (window.jsQR) return Promise.resolve(window.jsQR);
   return new Promise((resolve, reject) => {
     const script = document.createElement("script");
-    script.src = "/static/vendor/jsQR.js";
+    script.src = root.dataset.jsqrUrl;
     script.onload = () => resolve(window.jsQR);
     script.onerror = reject;
     document.head.append(script);
@@ -661,16 +661,14 @@ if (load("checkin:camera", false) && navigator.mediaDevices) startCamera();
 // static/checkin-sw.js answers for this page, its scripts and the check-in data when the
 // network does not. The first visit is not yet served by it: keep what it will need now.
 const OFFLINE_CACHE = `checkin:/checkin/${SLUG}`; // the worker's name for this forum's copy
-const SHELL = [
-  "/static/checkin.js",
-  "/static/ticketcode.js",
-  "/static/checkin.css",
-  "/static/site.css",
-  "/static/favicon.svg",
-  "/static/vendor/jsQR.js",
-];
+const SHELL = root.dataset.shell.split(" ").filter(Boolean); // fingerprinted addresses
 async function keepForOffline() {
   const cache = await caches.open(OFFLINE_CACHE);
+  // files of an earlier release (other addresses) are of no more use
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/static/") && !SHELL.includes(path)) await cache.delete(request);
+  }
   const missing = [];
   for (const url of [location.pathname, ...SHELL]) {
     if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);

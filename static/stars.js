@@ -15,6 +15,9 @@
   const url = "/forums/" + encodeURIComponent(forum) + "/my-stars";
   let onTicket = false; // true once the server said this device holds a ticket of this forum
   let stars = load();
+  // The page is shared by every visitor and sets no cookie: the first answer of `url`
+  // brings this browser's CSRF cookie, which every post echoes, so posts wait for it.
+  let ready = Promise.resolve();
 
   function load() {
     try { return new Set(JSON.parse(localStorage.getItem(storeKey) || "[]").map(String)); }
@@ -72,11 +75,13 @@
   function report(id, on) {
     const device = deviceId();
     if (!device) { return Promise.resolve(); }
-    return fetch("/forums/" + encodeURIComponent(forum) + "/device-stars", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json", "x-csrftoken": cookie("csrftoken") },
-      body: JSON.stringify({ device: device, session_id: Number(id), starred: on }),
+    return ready.then(function () {
+      return fetch("/forums/" + encodeURIComponent(forum) + "/device-stars", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json", "x-csrftoken": cookie("csrftoken") },
+        body: JSON.stringify({ device: device, session_id: Number(id), starred: on }),
+      });
     }).catch(function () {});
   }
   function fromServer(answer) {
@@ -132,7 +137,9 @@
 
   // <html data-stars="ticket|browser">: where the stars are kept, once that is settled
   function settled(where) { document.documentElement.dataset.stars = where; }
-  ask("GET").then(function (answer) {
+  const first = ask("GET");
+  ready = first.then(function () {}, function () {});
+  first.then(function (answer) {
     if (!answer.ticket) { return settled("browser"); }
     onTicket = true;
     fromServer(answer);

@@ -189,7 +189,7 @@ def count_queries(monkeypatch) -> QueryCounter:
 
 
 async def csrf_token(client: httpx.AsyncClient) -> str:
-    """What a browser has after loading any page: the CSRF cookie, to echo back."""
+    """What a browser has after loading a page with a form: the CSRF cookie, to echo back."""
     if "csrftoken" not in client.cookies:
         await client.get("/login")
     return client.cookies["csrftoken"]

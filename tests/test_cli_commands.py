@@ -10,7 +10,7 @@ def test_help_lists_every_command_in_the_documented_order(capsys):
         main(["--help"])
     assert done.value.code == 0
     assert (
-        "{serve,migrate,demo,user,token,badges,fonts,export,import,mail,privacy}"
+        "{serve,migrate,demo,user,token,badges,fonts,export,import,mail,privacy,collectstatic}"
         in capsys.readouterr().out
     )
 

@@ -13,7 +13,6 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.response import Redirect, Template
-from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
@@ -27,6 +26,7 @@ from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerList, S
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.checkin.services import trail as checkin_trail
 from forum_mgmt.core import db, health, i18n, logs, stores, text
+from forum_mgmt.core.assets import static_file
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.headers import security_headers
 from forum_mgmt.core.i18n import _
@@ -36,7 +36,7 @@ from forum_mgmt.core.language import language_middleware
 from forum_mgmt.core.openapi import ErrorResponses
 from forum_mgmt.core.sessions import LazySessionConfig
 from forum_mgmt.core.sessions import unavailable as sessions_unavailable
-from forum_mgmt.core.settings import ROOT, get_settings
+from forum_mgmt.core.settings import get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.exports.routes import ExportRoutes
@@ -219,7 +219,7 @@ def _csrf(settings) -> DefineMiddleware:
     )
 
     def middleware(app):
-        return csrf_only_with_cookies(CSRFMiddleware(app=app, config=config), app)
+        return csrf_only_with_cookies(CSRFMiddleware(app=app, config=config), app, config)
 
     return DefineMiddleware(middleware)
 
@@ -259,7 +259,7 @@ def create_app() -> Litestar:
             ExportRoutes,
             DeviceLink,
             healthz,
-            create_static_files_router(path="/static", directories=[ROOT / "static"]),
+            static_file,  # fingerprinted names, gzipped, from memory (core/assets.py)
             # Each router's guard asks for the role in `opt` (forums/guards.py): its default
             # here unless a controller or handler names another (the API's public reads).
             Router(
@@ -316,7 +316,7 @@ def create_app() -> Litestar:
         middleware=[
             language_middleware,
             sessions.middleware,
-            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"]),
+            DefineMiddleware(AuthMiddleware, exclude=["^/healthz$"]),
             _csrf(settings),
         ],
         before_send=[security_headers(production=settings.production)],

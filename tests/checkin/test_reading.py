@@ -3,6 +3,7 @@
 import pytest
 
 from forum_mgmt.core import time
+from forum_mgmt.core.assets import static_url
 from forum_mgmt.forums.tables import Role
 from tests.checkin.helpers import door, open_forum, ticket, url
 from tests.conftest import sign_in
@@ -99,11 +100,12 @@ async def test_dashboard_page_shows_the_figures_without_javascript(client):
     assert '<span data-field="confirmed">1</span>' in html
     assert "<td>North</td><td>1</td>" in html
     assert '<span class="fill pct-100"></span>' in html  # the one quarter hour, drawn by the server
-    assert 'src="/static/checkin-dashboard.js"' in html
+    script = static_url("checkin-dashboard.js")
+    assert f'src="{script}"' in html
     assert "<script>" not in html
     assert f'href="/manage/forums/{forum.slug}/checkin-dashboard"' in html
-    assert (await client.get("/static/checkin-dashboard.js")).status_code == 200
-    assert (await client.get("/static/checkin-dashboard.css")).status_code == 200
+    assert (await client.get(script)).status_code == 200
+    assert (await client.get(static_url("checkin-dashboard.css"))).status_code == 200
     assert "<style" not in html
     assert time.now()
 

@@ -10,10 +10,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.middleware.csrf import generate_csrf_token
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from forum_mgmt.accounts import services
 from forum_mgmt.core.i18n import _
@@ -101,20 +105,82 @@ async def _device(
     return AuthenticationResult(user=user, auth=scope)
 
 
-def csrf_only_with_cookies(csrf_app: ASGIApp, plain_app: ASGIApp) -> ASGIApp:
+# A route whose script needs the token with no form on its page (stars.js asks
+# GET /forums/{slug}/my-stars before it posts): its visitor gets the CSRF cookie.
+CSRF_COOKIE_OPT = "csrf_cookie"
+
+
+def csrf_only_with_cookies(csrf_app: ASGIApp, plain_app: ASGIApp, config: CSRFConfig) -> ASGIApp:
     """CSRF protects what a browser's cookies would authorise, so it is skipped for a
     request with a bearer token, and for an API call with no session cookie (which then
-    gets its honest 401 from the guard instead of a CSRF 403)."""
+    gets its honest 401 from the guard instead of a CSRF 403).
+
+    A visitor's read (no session, no CSRF cookie yet) is answered without a cookie unless
+    the page carries the token in a form (or its route asks for it, CSRF_COOKIE_OPT): a
+    public page, feed, 304 or static file then stays the same for everyone, fit for a shared
+    cache. Every write is checked as before."""
 
     async def route(scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", []))
+        cookies = headers.get(b"cookie", b"")
         bearer = headers.get(b"authorization", b"")[:7].lower() == b"bearer "
-        cookieless_api = scope.get("path", "").startswith("/api/") and (
-            f"{SESSION_COOKIE}=".encode() not in headers.get(b"cookie", b"")
-        )
-        if bearer or cookieless_api:
+        session = f"{SESSION_COOKIE}=".encode() in cookies
+        cookieless_api = scope.get("path", "").startswith("/api/") and not session
+        handler = scope.get("route_handler")
+        excluded = handler is not None and handler.opt.get(config.exclude_from_csrf_key)
+        if bearer or cookieless_api or excluded:
             await plain_app(scope, receive, send)
+        elif (
+            scope.get("method") in config.safe_methods
+            and not session
+            and f"{config.cookie_name}=".encode() not in cookies
+        ):
+            wanted = handler is not None and bool(handler.opt.get(CSRF_COOKIE_OPT))
+            await plain_app(scope, receive, _visitor_send(scope, send, config, wanted=wanted))
         else:
             await csrf_app(scope, receive, send)
 
     return route
+
+
+def _visitor_send(scope: Scope, send: Send, config: CSRFConfig, *, wanted: bool) -> Send:
+    """A token for the page's forms; its cookie goes out only with a page that shows it (an
+    HTML body holding it: the start of the answer waits for its body) or when `wanted`."""
+    token = ScopeState.from_scope(scope).csrf_token = generate_csrf_token(config.secret)
+    held: HTTPResponseStartEvent | None = None
+
+    def with_cookie(start: HTTPResponseStartEvent) -> HTTPResponseStartEvent:
+        cookie = Cookie(
+            key=config.cookie_name,
+            value=token,
+            path=config.cookie_path,
+            secure=config.cookie_secure,
+            httponly=config.cookie_httponly,
+            samesite=config.cookie_samesite,
+            domain=config.cookie_domain,
+        )
+        start.setdefault("headers", [])
+        MutableScopeHeaders.from_message(start).add("set-cookie", cookie.to_header(header=""))
+        return start
+
+    async def visitor_send(message: Message) -> None:
+        nonlocal held
+        if message["type"] == "http.response.start":
+            if wanted:
+                message = with_cookie(message)
+            elif _is_html(message):
+                held = message
+                return
+        elif message["type"] == "http.response.body" and held is not None:  # a held page's
+            start, held = held, None
+            await send(with_cookie(start) if token.encode() in message.get("body", b"") else start)
+        await send(message)
+
+    return visitor_send
+
+
+def _is_html(start: HTTPResponseStartEvent) -> bool:
+    return any(
+        key.lower() == b"content-type" and value.startswith(b"text/html")
+        for key, value in start.get("headers", [])
+    )

@@ -8,6 +8,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from markupsafe import Markup
 
+from forum_mgmt.accounts.auth import CSRF_COOKIE_OPT
 from forum_mgmt.agenda import services
 from forum_mgmt.agenda.schemas import (
     RoomIn,
@@ -110,7 +111,8 @@ class AgendaPages(Controller):
 
     # The agenda page is shared by every visitor (built once per change): stars.js asks
     # these for the device's own stars, kept on its ticket when it holds one.
-    @get("/my-stars", name="my-stars")
+    # Its answer is private, and stars.js posts next: the visitor's CSRF cookie comes here.
+    @get("/my-stars", name="my-stars", opt={CSRF_COOKIE_OPT: True})
     async def my_stars(self, request: Request, slug: FromPath[str]) -> Response[StarsOut]:
         forum = await get_public_forum(slug, viewer=request.user)
         ids = await registration_services.device_stars(

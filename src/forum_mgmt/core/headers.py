@@ -81,6 +81,24 @@ def rule_for(path: str) -> Rule:
     return next((rule for pattern, rule in RULES if pattern.match(path)), Rule())
 
 
+_SHARED = re.compile(r"\s*public\s*")
+
+
+def _private_if_cookie(headers: MutableScopeHeaders) -> None:
+    """A response that sets a cookie is never kept by a shared cache: it is made `private`
+    unless it already is (or is `no-store`). Public pages, feeds, 304s and static files set
+    none for a visitor (accounts/auth.py: csrf_only_with_cookies); a signed-in person's
+    session cookie or a language chosen by ?lang= lands here."""
+    if "set-cookie" not in headers:
+        return
+    directives = [d for d in headers.get("cache-control", "").split(",") if d.strip()]
+    names = {d.strip().split("=")[0].lower() for d in directives}
+    if names & {"private", "no-store"}:
+        return
+    kept = [d.strip() for d in directives if not _SHARED.fullmatch(d)]
+    headers["Cache-Control"] = ", ".join(["private", *kept])
+
+
 def security_headers(*, production: bool):
     """The `before_send` hook: HSTS only in production, where the site is served over TLS."""
 
@@ -96,6 +114,7 @@ def security_headers(*, production: bool):
         headers["Permissions-Policy"] = rule.permissions
         if rule.no_store:
             headers["Cache-Control"] = "no-store"
+        _private_if_cookie(headers)
         if rule.worker_scope:
             headers["Service-Worker-Allowed"] = rule.worker_scope
         if production:

@@ -16,10 +16,12 @@ ONE_YEAR = 365 * 24 * 3600
 
 def language_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):  # no words there
             await app(scope, receive, send)
             return
         asked = _asked(scope)
+        if asked and asked == _remembered(scope):
+            asked = None  # already remembered: nothing to set
         token = i18n.activate(choose(scope))
 
         async def remember(message: Message) -> None:

@@ -12,7 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from forum_mgmt.core import i18n, time
+from forum_mgmt.core import assets, i18n, time
 from forum_mgmt.core.settings import ROOT
 
 
@@ -86,6 +86,7 @@ def _setup(engine: Engine) -> None:
         texts=i18n.localized_pair,
         switch_url=switch_url,
         comma=time.comma,
+        static_url=assets.static_url,
     )
     env.filters.update(
         local_time=_local_time,
