@@ -177,6 +177,7 @@ def _nginx_config(folder: Path, hosts, static_dir: Path, https_port: int, http_p
         "/etc/ssl/forum-mgmt/fullchain.pem": str(folder / "cert.pem"),
         "/etc/ssl/forum-mgmt/privkey.pem": str(folder / "key.pem"),
         "alias /srv/forum-mgmt/static/;": f"alias {static_dir}/;",
+        "alias /srv/forum-mgmt/static/checkin-sw.js;": f"alias {static_dir}/checkin-sw.js;",
         # test only: which host answered
         "proxy_pass http://forum_mgmt;": "proxy_pass http://forum_mgmt;\n"
         "        add_header X-Test-Upstream $upstream_addr always;",
@@ -475,6 +476,11 @@ async def test_the_proxy_serves_the_app_and_the_static_files(cluster):
         assert plain.headers["cache-control"] == "public, max-age=3600"
         assert plain.content == (cluster.static_dir / "checkin.css").read_bytes()
         assert (await client.get("/static/nothing-here.css")).status_code == 404
+        worker = await client.get("/static/checkin-sw.js")
+        assert worker.status_code == 200
+        assert worker.headers["service-worker-allowed"] == "/checkin/"
+        assert worker.headers["cache-control"] == "no-cache"
+        assert "x-test-upstream" not in worker.headers
     async with httpx.AsyncClient(base_url=cluster.plain) as plain_http:
         moved = await plain_http.get("/forums/x/agenda?day=1")
     assert moved.status_code == 301

@@ -126,7 +126,8 @@ def pool_size() -> int:
 async def open_pool() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(max_size=pool_size(), reset=_keep_session)
+        size = pool_size()
+        await db.start_connection_pool(min_size=min(10, size), max_size=size, reset=_keep_session)
     else:
         # WAL lets readers run beside the one writer; it is persistent per file.
         await db.run_ddl("PRAGMA journal_mode=WAL")
