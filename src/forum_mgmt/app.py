@@ -26,7 +26,7 @@ from forum_mgmt.audit.routes import AccessLogPages
 from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerList, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.checkin.services import trail as checkin_trail
-from forum_mgmt.core import db, health, i18n, logs, stores, text
+from forum_mgmt.core import changes, db, health, i18n, logs, stores, text
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.headers import security_headers
 from forum_mgmt.core.i18n import _
@@ -331,6 +331,7 @@ def create_app() -> Litestar:
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         ),
         plugins=[ErrorResponses(prefix="/api/", public_role=PUBLIC)],
-        on_startup=[db.open_pool, mail.start_worker, privacy.start_worker],
-        on_shutdown=[privacy.stop_worker, mail.stop_worker, db.close_pool],
+        # changes.start: cached public reads cost no query while told of agenda changes
+        on_startup=[db.open_pool, changes.start, mail.start_worker, privacy.start_worker],
+        on_shutdown=[privacy.stop_worker, mail.stop_worker, changes.stop, db.close_pool],
     )
