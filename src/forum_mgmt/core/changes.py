@@ -37,6 +37,7 @@ from forum_mgmt.core import db
 log = logging.getLogger("forum_mgmt.changes")
 
 CHANNEL = "forum_mgmt_agenda"
+APPLICATION = "forum_mgmt_changes"  # the listening connection's name in pg_stat_activity
 POLL = 0.5  # seconds between two SQLite polls
 PING = 2.0  # seconds between two pings of the listening connection
 BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)  # seconds before each new attempt to connect
@@ -111,7 +112,9 @@ async def _listen() -> None:
     while True:
         connection = None
         try:
-            connection = await asyncpg.connect(**config)
+            connection = await asyncpg.connect(
+                **config, server_settings={"application_name": APPLICATION}
+            )
             lost = asyncio.Event()
             connection.add_termination_listener(lambda _c, done=lost: done.set())
             await connection.add_listener(CHANNEL, _on_notify)
