@@ -40,6 +40,7 @@ from forum_mgmt.core.settings import ROOT, get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.exports.routes import ExportRoutes
+from forum_mgmt.exports.services import replay
 from forum_mgmt.forums.guards import PUBLIC, requires_role
 from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
@@ -307,6 +308,8 @@ def create_app() -> Litestar:
             ),
         ],
         middleware=[
+            # issue 17: a cached public read answered again before the chain below
+            replay.middleware,
             language_middleware,
             sessions.middleware,
             DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"]),

@@ -134,3 +134,39 @@ async def test_a_forum_not_running_is_rebuilt_only_on_change(client, monkeypatch
     again = await client.get("/forums/mem/agenda")
     assert cache.builds == before
     assert again.headers["etag"] == first.headers["etag"]
+
+
+def _same(headers) -> dict:
+    return {k: v for k, v in headers.items() if k not in ("date", "set-cookie")}
+
+
+@pytest.mark.parametrize("read", READS)
+async def test_a_read_answered_again_before_the_middleware_is_the_same_answer(
+    client, watching, monkeypatch, read
+):
+    _forum_row, room, track, session = await _forum()
+    await _settle()
+    url = read.format(track=track.id, room=room.id, session=session.id)
+    for encoding in ("gzip", "identity"):
+        plain = {"accept-encoding": encoding}
+        first = await client.get(url, headers=plain)
+        conditional = {**plain, "if-none-match": first.headers["etag"]}
+        not_modified = await client.get(url, headers=conditional)
+        assert not_modified.status_code == 304
+    with monkeypatch.context() as patched:
+
+        def unreachable(*_args, **_kwargs):
+            raise AssertionError("the handler was reached")
+
+        patched.setattr(cache, "cached", unreachable)
+        patched.setattr(cache, "kept", unreachable)
+        again = await client.get(url, headers=plain)
+        assert again.status_code == 200 and again.content == first.content
+        assert _same(again.headers) == _same(first.headers)
+        assert "set-cookie" not in again.headers
+        assert "content-security-policy" in again.headers
+        revalidated = await client.get(url, headers=conditional)
+        assert revalidated.status_code == 304
+        assert _same(revalidated.headers) == _same(not_modified.headers)
+        signed_in = await client.get(url, headers={**plain, "cookie": "session=x"})
+        assert signed_in.status_code == 500  # the handler, reached: not answered again

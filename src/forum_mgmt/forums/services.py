@@ -60,6 +60,11 @@ def _forget(forum_id: int | None) -> None:
 changes.on_change(_forget)
 
 
+def is_current(forum: Forum) -> bool:
+    """Whether this row is the one kept in memory for its slug (no change since)."""
+    return _published.get(forum.slug) is forum
+
+
 async def get_public_forum(slug: str, *, viewer: BaseUser | None = None) -> Forum:
     """The published forum with this slug; a draft is as unknown to the public as no forum,
     but its own team (the `viewer` with a role on it) may preview it."""

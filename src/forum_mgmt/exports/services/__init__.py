@@ -162,9 +162,8 @@ async def public_page(
     async def encoded() -> bytes:
         return (await build()).encode()
 
-    epoch = cache.minute(forum) if minute else ""
     return await cache.cached(
-        forum, ("page", variant), encoded, media_type="text/html", epoch=epoch
+        forum, ("page", variant), encoded, media_type="text/html", minute=minute
     )
 
 
@@ -178,8 +177,7 @@ async def page_part(
     async def encoded() -> bytes:
         return (await build()).encode()
 
-    epoch = cache.minute(forum) if minute else ""
     rendered = await cache.cached(
-        forum, ("part", variant), encoded, media_type="text/html", epoch=epoch, compress=False
+        forum, ("part", variant), encoded, media_type="text/html", minute=minute, compress=False
     )
     return Markup(rendered.body.decode())  # noqa: S704 - our own template's output

@@ -33,6 +33,8 @@ from litestar.datastructures import Headers
 
 from forum_mgmt.core import changes, time
 from forum_mgmt.exports import queries
+from forum_mgmt.exports.services import replay
+from forum_mgmt.forums import services as forums
 from forum_mgmt.forums.tables import Forum
 
 MAX_ENTRIES = 256
@@ -92,7 +94,7 @@ def running(forum: Forum) -> bool:
     return forum.starts_on <= time.today(forum.timezone) <= forum.ends_on
 
 
-def minute(forum: Forum) -> str:
+def minute_of(forum: Forum) -> str:
     """The epoch of a page showing "now" and "next": the minute while the forum runs;
     before and after, nothing moves but the agenda itself."""
     return time.now().strftime("%Y-%m-%dT%H:%M") if running(forum) else ""
@@ -134,18 +136,23 @@ async def cached(
     media_type: str,
     filename: str = "",
     epoch: str = "",
+    minute: bool = False,
     compress: bool = True,
     private: bool = False,
     changed_at: dt.datetime | None = None,
 ) -> Rendered:
     """The export `variant` of this forum, built again only when the agenda has changed.
 
-    `epoch` names what else the variant depends on (the minute, for "now" and "next");
-    `private` marks it as one person's, for the browser's cache only; `changed_at` is
-    when something besides the agenda last changed it (a person's stars): Last-Modified
-    is the later of the two.
+    `epoch` names what else the variant depends on; `minute`: it shows "now" and "next",
+    so it is built again each minute while the forum runs (see `minute_of()`); `private`
+    marks it as one person's, for the browser's cache only; `changed_at` is when something
+    besides the agenda last changed it (a person's stars): Last-Modified is the later of
+    the two.
     """
     fp = await fingerprint(forum)
+    moment = minute_of(forum) if minute else None
+    if moment is not None:
+        epoch = f"{epoch}|{moment}"
     key, version = (forum.id, variant), fp.text
     last_modified = fp.last_modified
     if (changed := _instant(changed_at)) is not None:
@@ -154,6 +161,8 @@ async def cached(
     hit = _entries.get(key)
     if hit is not None and hit[0] == current:
         _entries.move_to_end(key)
+        if not private and changed_at is None:  # answered as current: the same again meanwhile
+            replay.answered_from(_source(forum, fp, epoch, moment))
         return hit[1]
     flight = _flights.get(key)
     if flight is None or flight[0] != current:
@@ -174,7 +183,25 @@ async def cached(
     elif hit is not None and hit[2] == version:
         return hit[1]  # only the minute moved: the previous copy while one request rebuilds
     # shielded: a client that goes away does not cancel the build the others wait for
-    return await asyncio.shield(flight[1])
+    rendered = await asyncio.shield(flight[1])
+    if not private and changed_at is None:  # answered as current: the same again meanwhile
+        replay.answered_from(_source(forum, fp, epoch, moment))
+    return rendered
+
+
+def _source(forum: Forum, fp: Fingerprint, epoch: str, moment: str | None) -> replay.Source:
+    """Valid while this forum row and fingerprint are the ones in memory (and the minute,
+    for a page showing "now")."""
+
+    def valid() -> bool:
+        return (
+            changes.watching()
+            and _prints.get(forum.id) is fp
+            and forums.is_current(forum)
+            and (moment is None or minute_of(forum) == moment)
+        )
+
+    return replay.Source(valid, (forum, fp, epoch))
 
 
 async def _build(
@@ -215,6 +242,7 @@ async def kept(
     ETag is its content's, the same in every worker."""
     key = (forum.id, variant)
     if changes.watching() and (hit := _kept.get(key)) is not None:
+        replay.answered_from(_kept_source(forum, key, hit))
         return hit
     snap = changes.snapshot()
     body = await build()
@@ -223,7 +251,15 @@ async def kept(
     rendered = Rendered(body, media_type, f'"{tag}"', when, "", gzip.compress(body, mtime=0))
     if changes.keep(snap) and len(_kept) < MAX_ENTRIES:
         _kept[key] = rendered
+        replay.answered_from(_kept_source(forum, key, rendered))
     return rendered
+
+
+def _kept_source(forum: Forum, key: tuple, rendered: Rendered) -> replay.Source:
+    def valid() -> bool:
+        return changes.watching() and _kept.get(key) is rendered and forums.is_current(forum)
+
+    return replay.Source(valid, (forum, rendered))
 
 
 def _accepts_gzip(headers: Headers) -> bool:
