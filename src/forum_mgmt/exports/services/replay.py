@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from forum_mgmt.core import language
 
@@ -69,11 +70,11 @@ def clear() -> None:
     _kept.clear()
 
 
-def _headers(scope: Scope) -> dict[bytes, bytes]:
+def _headers(scope: Any) -> dict[bytes, bytes]:
     return dict(scope["headers"])
 
 
-def _eligible(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+def _eligible(scope: Any, headers: dict[bytes, bytes]) -> bool:
     if scope["method"] != "GET" or b"authorization" in headers:
         return False
     if b"lang=" in scope.get("query_string", b""):
@@ -82,7 +83,7 @@ def _eligible(scope: Scope, headers: dict[bytes, bytes]) -> bool:
     return b"session=" not in cookie
 
 
-def _key(scope: Scope, headers: dict[bytes, bytes]) -> tuple:
+def _key(scope: Any, headers: dict[bytes, bytes]) -> tuple:
     gzip = b"gzip" in headers.get(b"accept-encoding", b"")
     lang = language.choose(scope) if headers.get(b"cookie") or b"accept-language" in headers else ""
     return (scope["path"], scope.get("query_string", b""), lang, gzip)
@@ -99,7 +100,7 @@ def _fresh(kept: Kept, headers: dict[bytes, bytes]) -> bool | None:
     return b"*" in wanted or kept.etag in wanted
 
 
-async def _send(send: Send, status: int, headers: list, body: bytes) -> None:
+async def _send(send: Any, status: int, headers: list, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body})
 
@@ -133,11 +134,11 @@ def middleware(app: ASGIApp) -> ASGIApp:
 async def _record(app, scope, receive, send, key: tuple, kept: Kept | None) -> None:
     used: list[Source] = []
     token = sources.set(used)
-    start: Message | None = None
+    start: dict[str, Any] | None = None
     body: list[bytes] = []
     whole = True
 
-    async def capture(message: Message) -> None:
+    async def capture(message: Any) -> None:
         nonlocal start, whole
         if message["type"] == "http.response.start":
             start = {**message, "headers": list(message.get("headers", []))}
