@@ -19,7 +19,7 @@ async def watching():
     """The change watcher running, as in a served process, and settled: what the test
     wrote before is announced before the reads to count."""
     await changes.start()
-    for _ in range(50):
+    for _ in range(200):  # a loaded machine may take seconds to connect
         if changes.watching():
             break
         await asyncio.sleep(0.05)
