@@ -1,14 +1,14 @@
-"""Cached public reads answered before the middleware chain: the same bytes again.
+"""Cached public reads answered in front of the app: the same bytes again.
 
 When a public read (a feed, a schedule file, the sessions or speakers API, the agenda page
 of a visitor not signed in) is answered from the export cache (cache.py), its response
 (status line, headers and body) is kept under its address, language and encoding, with
 what it was built from: the forum row and the fingerprint held in memory. The next
-request for the same address is answered with those bytes, without the session, sign-in,
-CSRF and language middleware, the handler or Litestar's response, as long as what it was
-built from is still the one in memory: any change of the forum (core/changes.py) replaces
-those, and the kept response is served no more. The security headers are still added by
-the app's `before_send` hook, which wraps the `send` this middleware answers through.
+request for the same address is answered with those bytes, without Litestar's routing,
+the session, sign-in, CSRF and language middleware, the handler or the response hooks,
+as long as what it was built from is still the one in memory: any change of the forum
+(core/changes.py) replaces those, and the kept response is served no more. What is kept
+is what the app sent, its security headers included (app.py wraps the whole app).
 
 Never kept: a request with a session or a token (the page may be personal), one asking
 for a language by address (its answer sets a cookie), a personal feed, an answer that
