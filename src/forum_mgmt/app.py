@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Litestar, MediaType, Request, Response, Router, get
@@ -14,6 +15,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ASGIApp
 
 from forum_mgmt.accounts.auth import SESSION_COOKIE, AuthMiddleware, csrf_only_with_cookies
 from forum_mgmt.accounts.routes import LoginPages, ThrottlePages, TokenPages
@@ -25,7 +27,7 @@ from forum_mgmt.audit.routes import AccessLogPages
 from forum_mgmt.checkin.pages import DeviceLink, DeviceLinkMaker, ScannerList, ScannerPages
 from forum_mgmt.checkin.routes import CheckinAPI, CheckinDashboard
 from forum_mgmt.checkin.services import trail as checkin_trail
-from forum_mgmt.core import db, health, i18n, logs, stores, text
+from forum_mgmt.core import changes, db, health, i18n, logs, stores, text
 from forum_mgmt.core.assets import static_file
 from forum_mgmt.core.errors import DomainError
 from forum_mgmt.core.headers import security_headers
@@ -40,6 +42,7 @@ from forum_mgmt.core.settings import get_settings
 from forum_mgmt.core.stores import get_store
 from forum_mgmt.core.templating import template_config
 from forum_mgmt.exports.routes import ExportRoutes
+from forum_mgmt.exports.services import replay
 from forum_mgmt.forums.guards import PUBLIC, requires_role
 from forum_mgmt.forums.routes import ForumAdminAPI, ForumAPI, ForumPages
 from forum_mgmt.forums.tables import Role
@@ -224,6 +227,18 @@ def _csrf(settings) -> DefineMiddleware:
     return DefineMiddleware(middleware)
 
 
+class ForumApp(Litestar):
+    """Litestar, with the cached public reads answered again in front of it: no routing,
+    middleware, handler or hook for the same bytes (exports/services/replay.py)."""
+
+    _front: ASGIApp | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self._front is None:
+            self._front = replay.middleware(super().__call__)
+        await self._front(scope, receive, send)
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     logs.install()  # uvicorn's access log would write ticket links and device codes
@@ -242,7 +257,7 @@ def create_app() -> Litestar:
         samesite="lax",
         store="sessions",
     )
-    return Litestar(
+    return ForumApp(
         route_handlers=[
             # Public: no sign-in.
             ForumPages,
@@ -338,6 +353,7 @@ def create_app() -> Litestar:
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         ),
         plugins=[ErrorResponses(prefix="/api/", public_role=PUBLIC)],
-        on_startup=[db.open_pool, mail.start_worker, privacy.start_worker],
-        on_shutdown=[privacy.stop_worker, mail.stop_worker, db.close_pool],
+        # changes.start: cached public reads cost no query while told of agenda changes
+        on_startup=[db.open_pool, changes.start, mail.start_worker, privacy.start_worker],
+        on_shutdown=[privacy.stop_worker, mail.stop_worker, changes.stop, db.close_pool],
     )

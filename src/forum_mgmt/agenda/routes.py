@@ -206,9 +206,12 @@ class AgendaAPI(Controller):
         return export_services.respond(rendered, request.headers)  # type: ignore[return-value]
 
     @get("/speakers")
-    async def list_speakers(self, request: Request, slug: FromPath[str]) -> list[SpeakerOut]:
+    async def list_speakers(
+        self, request: Request, slug: FromPath[str]
+    ) -> Response[list[SpeakerOut]]:
         forum = await get_public_forum(slug, viewer=request.user)
-        return [SpeakerOut.of(sp) for sp in await services.list_speakers(forum)]
+        rendered = await export_services.speakers_json(forum)  # kept while unchanged
+        return export_services.respond(rendered, request.headers)  # type: ignore[return-value]
 
 
 class AgendaAdminAPI(Controller):

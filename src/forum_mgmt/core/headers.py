@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 # Scripts and styles from our own origin only: no inline script, no inline style, no eval
@@ -84,40 +84,55 @@ def rule_for(path: str) -> Rule:
 _SHARED = re.compile(r"\s*public\s*")
 
 
-def _private_if_cookie(headers: MutableScopeHeaders) -> None:
+def _private_if_cookie(headers: list) -> list:
     """A response that sets a cookie is never kept by a shared cache: it is made `private`
     unless it already is (or is `no-store`). Public pages, feeds, 304s and static files set
     none for a visitor (accounts/auth.py: csrf_only_with_cookies); a signed-in person's
-    session cookie or a language chosen by ?lang= lands here."""
-    if "set-cookie" not in headers:
-        return
-    directives = [d for d in headers.get("cache-control", "").split(",") if d.strip()]
+    session cookie or a language chosen by ?lang= lands here. `headers`: the raw pairs."""
+    if not any(name.lower() == b"set-cookie" for name, _value in headers):
+        return headers
+    control = b", ".join(v for n, v in headers if n.lower() == b"cache-control").decode("latin-1")
+    directives = [d for d in control.split(",") if d.strip()]
     names = {d.strip().split("=")[0].lower() for d in directives}
     if names & {"private", "no-store"}:
-        return
+        return headers
     kept = [d.strip() for d in directives if not _SHARED.fullmatch(d)]
-    headers["Cache-Control"] = ", ".join(["private", *kept])
+    value = ", ".join(["private", *kept]).encode("latin-1")
+    return [(n, v) for n, v in headers if n.lower() != b"cache-control"] + [
+        (b"cache-control", value)
+    ]
+
+
+@lru_cache(maxsize=64)
+def _headers_of(rule: Rule, *, production: bool) -> tuple[frozenset[bytes], tuple]:
+    """The headers a rule sets, as the names they replace and the (name, value) pairs."""
+    pairs = [
+        ("content-security-policy", CSP),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", rule.referrer),
+        ("permissions-policy", rule.permissions),
+    ]
+    if rule.no_store:
+        pairs.append(("cache-control", "no-store"))
+    if rule.worker_scope:
+        pairs.append(("service-worker-allowed", rule.worker_scope))
+    if production:
+        pairs.append(("strict-transport-security", HSTS))
+    encoded = tuple((name.encode(), value.encode("latin-1")) for name, value in pairs)
+    return frozenset(name for name, _value in encoded), encoded
 
 
 def security_headers(*, production: bool):
-    """The `before_send` hook: HSTS only in production, where the site is served over TLS."""
+    """The `before_send` hook: HSTS only in production, where the site is served over TLS.
+    Each header replaces any the handler set; the lists are built once per rule (every
+    response passes here, the cached reads at several thousand a second)."""
+    rule_of = lru_cache(maxsize=1024)(rule_for)  # public pages: a few paths, asked often
 
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        rule = rule_for(scope["path"])
-        message.setdefault("headers", [])
-        headers = MutableScopeHeaders.from_message(message)
-        headers["Content-Security-Policy"] = CSP
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = rule.referrer
-        headers["Permissions-Policy"] = rule.permissions
-        if rule.no_store:
-            headers["Cache-Control"] = "no-store"
-        _private_if_cookie(headers)
-        if rule.worker_scope:
-            headers["Service-Worker-Allowed"] = rule.worker_scope
-        if production:
-            headers["Strict-Transport-Security"] = HSTS
+        names, pairs = _headers_of(rule_of(scope["path"]), production=production)
+        kept = [h for h in message.get("headers", ()) if h[0].lower() not in names]
+        message["headers"] = _private_if_cookie([*kept, *pairs])
 
     return before_send

@@ -40,8 +40,9 @@ def require_id(text: Any, message: str) -> int:
     return number
 
 
-def ids_in_range(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
-    """Guard for every route: an `{..._id:int}` path parameter out of range is a 404."""
+async def ids_in_range(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Guard for every route: an `{..._id:int}` path parameter out of range is a 404.
+    A coroutine: Litestar runs a plain function guard in a thread, a hop per request."""
     for value in connection.path_params.values():
         if type(value) is int and not 1 <= value <= MAX_ID:
             raise NotFound(_("There is nothing at this address."))

@@ -9,7 +9,7 @@ from time import monotonic
 import msgspec
 from piccolo.apps.user.tables import BaseUser
 
-from forum_mgmt.core import time
+from forum_mgmt.core import changes, time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import DomainError, Forbidden, NotFound
 from forum_mgmt.core.i18n import _
@@ -44,10 +44,37 @@ async def list_public_forums() -> list[Forum]:
     return upcoming + past
 
 
+# Published forums by slug, read once per change (core/changes.py): the public pages'
+# rows, never written through.
+_published: dict[str, Forum] = {}
+
+
+def _forget(forum_id: int | None) -> None:
+    if forum_id is None:
+        _published.clear()
+    else:
+        for slug in [s for s, f in _published.items() if f.id == forum_id]:
+            del _published[slug]
+
+
+changes.on_change(_forget)
+
+
+def is_current(forum: Forum) -> bool:
+    """Whether this row is the one kept in memory for its slug (no change since)."""
+    return _published.get(forum.slug) is forum
+
+
 async def get_public_forum(slug: str, *, viewer: BaseUser | None = None) -> Forum:
     """The published forum with this slug; a draft is as unknown to the public as no forum,
     but its own team (the `viewer` with a role on it) may preview it."""
+    forum = _published.get(slug) if changes.watching() else None
+    if forum is not None:
+        return forum
+    snap = changes.snapshot()
     forum = await queries.forum_by_slug(slug)
+    if forum is not None and forum.status == ForumStatus.PUBLISHED and changes.keep(snap):
+        _published[slug] = forum
     if forum is None or (
         forum.status != ForumStatus.PUBLISHED
         and (viewer is None or await role_on(viewer, forum) is None)

@@ -13,8 +13,8 @@ import msgspec
 from markupsafe import Markup
 
 from forum_mgmt.agenda import services as agenda_services
-from forum_mgmt.agenda.schemas import SessionOut
-from forum_mgmt.core import i18n, time
+from forum_mgmt.agenda.schemas import SessionOut, SpeakerOut
+from forum_mgmt.core import i18n
 from forum_mgmt.core.errors import NotFound
 from forum_mgmt.core.i18n import _
 from forum_mgmt.exports.services import cache, ical, schedule
@@ -44,6 +44,7 @@ __all__ = [
     "schedule_file",
     "session_calendar",
     "sessions_json",
+    "speakers_json",
 ]
 
 
@@ -141,6 +142,16 @@ async def sessions_json(forum: Forum) -> Rendered:
     return await cache.cached(forum, ("api", "sessions"), build, media_type="application/json")
 
 
+async def speakers_json(forum: Forum) -> Rendered:
+    """The body of the speakers API (`GET /api/forums/{slug}/speakers`)."""
+
+    async def build() -> bytes:
+        speakers = await agenda_services.list_speakers(forum)
+        return msgspec.json.encode([SpeakerOut.of(sp) for sp in speakers])
+
+    return await cache.kept(forum, ("api", "speakers"), build, media_type="application/json")
+
+
 async def public_page(
     forum: Forum, variant: Hashable, build: Callable[[], Awaitable[str]], *, minute: bool = False
 ) -> Rendered:
@@ -151,9 +162,8 @@ async def public_page(
     async def encoded() -> bytes:
         return (await build()).encode()
 
-    epoch = time.now().strftime("%Y-%m-%dT%H:%M") if minute else ""
     return await cache.cached(
-        forum, ("page", variant), encoded, media_type="text/html", epoch=epoch
+        forum, ("page", variant), encoded, media_type="text/html", minute=minute
     )
 
 
@@ -167,8 +177,7 @@ async def page_part(
     async def encoded() -> bytes:
         return (await build()).encode()
 
-    epoch = time.now().strftime("%Y-%m-%dT%H:%M") if minute else ""
     rendered = await cache.cached(
-        forum, ("part", variant), encoded, media_type="text/html", epoch=epoch, compress=False
+        forum, ("part", variant), encoded, media_type="text/html", minute=minute, compress=False
     )
     return Markup(rendered.body.decode())  # noqa: S704 - our own template's output
