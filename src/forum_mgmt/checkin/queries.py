@@ -13,6 +13,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.agenda.tables import AgendaSession, SessionKind
 from forum_mgmt.checkin.tables import Checkin
+from forum_mgmt.core import db
 from forum_mgmt.registration.tables import Booking, Category, Registration, Status
 from forum_mgmt.tickets.tables import Ticket
 
@@ -62,7 +63,8 @@ async def person(
         extra += _REPEAT
         args.append(nonce)
     # `extra` is one of the fixed subqueries above; every value is a bound parameter.
-    rows = await Checkin.raw(
+    rows = await db.fetch(
+        Checkin,
         PEOPLE.format(", t.serial" + extra) + WITH_SERIAL + " WHERE r.id = {} AND r.forum = {}",
         *args,
         registration_id,
@@ -93,7 +95,8 @@ async def insert(
     created_at: dt.datetime,
 ) -> int | None:
     """The new check-in's id; None when a check-in in the way kept it out."""
-    rows = await Checkin.raw(
+    rows = await db.fetch(
+        Checkin,
         INSERT,
         forum_id,
         registration_id,

@@ -40,8 +40,10 @@ def require_id(text: Any, message: str) -> int:
     return number
 
 
-def ids_in_range(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
-    """Guard for every route: an `{..._id:int}` path parameter out of range is a 404."""
+async def ids_in_range(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Guard for every route: an `{..._id:int}` path parameter out of range is a 404.
+    Async on purpose: Litestar runs a sync guard in a worker thread, a thread hop on every
+    request (~0.1 ms of CPU)."""
     for value in connection.path_params.values():
         if type(value) is int and not 1 <= value <= MAX_ID:
             raise NotFound(_("There is nothing at this address."))
