@@ -28,13 +28,15 @@ import uvloop
 from checkin import _setup, _undo_all
 
 
-async def _call(app, path: str, token: str, body: bytes) -> tuple[int, bytes]:
+async def _call(
+    app, path: str, token: str, body: bytes, method: str = "POST"
+) -> tuple[int, bytes]:
     """One POST through the ASGI app, as uvicorn would make it."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "POST",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
@@ -111,6 +113,8 @@ async def _run(slug: str, token: str, codes: list[str], concurrency: int, profil
         _callgrind("off")
     if profiler:
         stats = pstats.Stats(profiler)
+        if os.environ.get("SCAN_PSTATS"):
+            stats.dump_stats(os.environ["SCAN_PSTATS"])
         stats.sort_stats("cumulative").print_stats(r"forum_mgmt|litestar|asyncpg|piccolo", 40)
         stats.sort_stats("tottime").print_stats(30)
         # A count that does not depend on the machine's load: Python calls per scan.

@@ -94,9 +94,13 @@ async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict]:
     PostgreSQL when no transaction is open: for the check-in's hot path, where Piccolo's
     query string, engine and result handling cost ~30 us a statement (a tenth of a scan)."""
     if pooled(table):
-        pool = table._meta.db.pool  # type: ignore[attr-defined]
-        return [dict(row) for row in await pool.fetch(_numbered(sql), *args)]
+        return await _pool_fetch(table._meta.db, _numbered(sql), args)  # type: ignore[arg-type]
     return await table.raw(sql, *args)
+
+
+async def _pool_fetch(db: PostgresEngine, sql: str, args: tuple) -> list[dict]:
+    """The one statement path that bypasses Piccolo's engine (tests count it beside it)."""
+    return [dict(row) for row in await db.pool.fetch(sql, *args)]
 
 
 def row_from(table: type[T], values: Mapping[str, Any]) -> T:

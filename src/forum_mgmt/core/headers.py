@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 # Scripts and styles from our own origin only: no inline script, no inline style, no eval
@@ -88,17 +87,26 @@ def security_headers(*, production: bool):
         if message["type"] != "http.response.start":
             return
         rule = rule_for(scope["path"])
-        message.setdefault("headers", [])
-        headers = MutableScopeHeaders.from_message(message)
-        headers["Content-Security-Policy"] = CSP
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = rule.referrer
-        headers["Permissions-Policy"] = rule.permissions
+        ours = [
+            (b"content-security-policy", _CSP),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", rule.referrer.encode()),
+            (b"permissions-policy", rule.permissions.encode()),
+        ]
         if rule.no_store:
-            headers["Cache-Control"] = "no-store"
+            ours.append((b"cache-control", b"no-store"))
         if rule.worker_scope:
-            headers["Service-Worker-Allowed"] = rule.worker_scope
+            ours.append((b"service-worker-allowed", rule.worker_scope.encode()))
         if production:
-            headers["Strict-Transport-Security"] = HSTS
+            ours.append((b"strict-transport-security", _HSTS))
+        # One pass: the handler's own values of these headers go, ours are added (setting
+        # them one by one through MutableScopeHeaders decoded every header each time).
+        names = {name for name, _value in ours}
+        headers = [h for h in message.get("headers", ()) if bytes(h[0]).lower() not in names]
+        message["headers"] = headers + ours
 
     return before_send
+
+
+_CSP = CSP.encode()
+_HSTS = HSTS.encode()
