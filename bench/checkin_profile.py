@@ -28,9 +28,7 @@ import uvloop
 from checkin import _setup, _undo_all
 
 
-async def _call(
-    app, path: str, token: str, body: bytes, method: str = "POST"
-) -> tuple[int, bytes]:
+async def _call(app, path: str, token: str, body: bytes, method: str = "POST") -> tuple[int, bytes]:
     """One POST through the ASGI app, as uvicorn would make it."""
     scope = {
         "type": "http",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piccolo.apps.user.tables import BaseUser
@@ -162,8 +163,9 @@ async def _admit(
     # Each new attempt follows a change made meanwhile (an undo, an earlier scan taking the
     # row over): a bound that a real door never reaches.
     for _attempt in range(20):
+        inserted: int | None
         if written is not _NOT_TRIED:
-            inserted, written = written, _NOT_TRIED
+            inserted, written = cast("int | None", written), _NOT_TRIED
         else:
             inserted = await queries.insert(
                 forum.id,
