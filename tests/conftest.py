@@ -185,6 +185,14 @@ def count_queries(monkeypatch) -> QueryCounter:
         return await original(self, querystring, in_pool=in_pool)
 
     monkeypatch.setattr(engine_class, "run_querystring", counting)
+    pool_fetch = db._pool_fetch  # db.fetch's statements straight to asyncpg's pool
+
+    async def counting_pool_fetch(engine, sql: str, args: tuple):
+        counter.count += 1
+        counter.queries.append(sql)
+        return await pool_fetch(engine, sql, args)
+
+    monkeypatch.setattr(db, "_pool_fetch", counting_pool_fetch)
     return counter
 
 

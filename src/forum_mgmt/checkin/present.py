@@ -23,19 +23,17 @@ from forum_mgmt.core.i18n import _
 from forum_mgmt.forums.tables import Forum
 from forum_mgmt.registration.services import category_label
 
-
-def _messages() -> dict[str, str]:
-    return {
-        "ok": _("Welcome!"),
-        "already_checked_in": _("Already checked in."),
-        "unknown": _("Not a valid ticket."),
-        "revoked": _("This ticket was replaced by a newer one."),
-        "cancelled": _("This registration was cancelled."),
-        "not_confirmed": _("This registration is not confirmed."),
-        "wrong_forum": _("This ticket is for another forum."),
-        "not_booked": _("Not booked for this session."),
-        "closed": _("Check-in is closed."),
-    }
+_MESSAGES = {  # translated when answered, one a scan: _() is looked up in the reader's language
+    "ok": lambda: _("Welcome!"),
+    "already_checked_in": lambda: _("Already checked in."),
+    "unknown": lambda: _("Not a valid ticket."),
+    "revoked": lambda: _("This ticket was replaced by a newer one."),
+    "cancelled": lambda: _("This registration was cancelled."),
+    "not_confirmed": lambda: _("This registration is not confirmed."),
+    "wrong_forum": lambda: _("This ticket is for another forum."),
+    "not_booked": lambda: _("Not booked for this session."),
+    "closed": lambda: _("Check-in is closed."),
+}
 
 
 def iso(instant: dt.datetime, forum: Forum) -> str:
@@ -59,7 +57,7 @@ _FIELDS = PersonOut.__struct_fields__
 
 
 def checkin_out(d: Decision, forum: Forum) -> CheckinOut:
-    message = _messages()[d.result]
+    message = _MESSAGES[d.result]()
     previous = None
     if d.previous is not None:
         p = d.previous

@@ -8,11 +8,13 @@ only other text spliced in is one of the fixed fragments below.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from piccolo.apps.user.tables import BaseUser
 
 from forum_mgmt.agenda.tables import AgendaSession, SessionKind
 from forum_mgmt.checkin.tables import Checkin
+from forum_mgmt.core import db
 from forum_mgmt.registration.tables import Booking, Category, Registration, Status
 from forum_mgmt.tickets.tables import Ticket
 
@@ -47,27 +49,79 @@ _LIST_AND_BOOKED = (
 _REPEAT = f", (SELECT k.id FROM {CHECKIN} k WHERE k.forum = r.forum AND k.nonce = {{}}) AS repeat"
 
 
+@dataclass(frozen=True)
+class Admission:
+    """The check-in row a scan writes if the person it reads may come in (see `person`)."""
+
+    serial: int | None  # the code's ticket serial; None for a manual check-in
+    gate: str
+    manual: bool
+    by: int
+    scanned_at: dt.datetime
+    created_at: dt.datetime
+
+
+# On PostgreSQL the scan's read and its insert are one statement: the insert takes the row
+# the read found, only when it admits (confirmed, the code's serial is the ticket's, booked
+# for a listed session, not a retried nonce; the caller checked the window), and does
+# nothing on conflict, like INSERT below. `inserted` is the new check-in's id or NULL.
+_INSERT_FROM_P = (
+    f'INSERT INTO {CHECKIN} (forum, registration, session, gate, nonce, manual, "by",'
+    " scanned_at, created_at) SELECT p.r_forum, p.id, {}::integer, {}::varchar, {}::varchar,"
+    " {}::boolean, {}::integer, {}::timestamptz, {}::timestamptz"
+    f" FROM p WHERE p.status = '{Status.CONFIRMED}'"
+)
+
+
+def _admitting(read: str, when: str) -> str:
+    """`read` (the person's SELECT) and the insert it may lead to, as one statement."""
+    return (
+        f"WITH p AS ({read}), ins AS ({_INSERT_FROM_P}{when}"
+        " ON CONFLICT DO NOTHING RETURNING id)"
+        " SELECT p.*, (SELECT id FROM ins) AS inserted FROM p"
+    )
+
+
 async def person(
-    forum_id: int, registration_id: int, *, session_id: int | None, nonce: str | None
+    forum_id: int,
+    registration_id: int,
+    *,
+    session_id: int | None,
+    nonce: str | None,
+    admit: Admission | None = None,
 ) -> dict | None:
     """The registration with its ticket serial and category, whether it is booked for the
     session and whether the session is a check-in list, and a check-in made with this nonce:
-    one query."""
+    one query. With `admit`, on PostgreSQL, the same statement also checks the person in
+    when the row admits (`inserted`: the new check-in's id, or None); elsewhere the row has
+    no `inserted` and the caller inserts."""
     args: list = []
     extra = ""
+    when = ""
     if session_id is not None:
         extra += _LIST_AND_BOOKED
         args += [session_id, session_id]
+        when += " AND p.is_list AND p.booked"
     if nonce is not None:
         extra += _REPEAT
         args.append(nonce)
+        when += " AND p.repeat IS NULL"
     # `extra` is one of the fixed subqueries above; every value is a bound parameter.
-    rows = await Checkin.raw(
-        PEOPLE.format(", t.serial" + extra) + WITH_SERIAL + " WHERE r.id = {} AND r.forum = {}",
-        *args,
-        registration_id,
-        forum_id,
+    sql = (
+        PEOPLE.format(", t.serial, r.forum AS r_forum" + extra)
+        + WITH_SERIAL
+        + " WHERE r.id = {} AND r.forum = {}"
     )
+    args += [registration_id, forum_id]
+    if admit is not None and Checkin._meta.db.engine_type == "postgres":
+        if admit.serial is not None:
+            when += " AND p.serial = {}::integer"
+        sql = _admitting(sql, when)
+        args += [session_id, admit.gate, nonce, admit.manual, admit.by]
+        args += [admit.scanned_at, admit.created_at]
+        if admit.serial is not None:
+            args.append(admit.serial)
+    rows = await db.fetch(Checkin, sql, *args)
     return rows[0] if rows else None
 
 
@@ -93,7 +147,8 @@ async def insert(
     created_at: dt.datetime,
 ) -> int | None:
     """The new check-in's id; None when a check-in in the way kept it out."""
-    rows = await Checkin.raw(
+    rows = await db.fetch(
+        Checkin,
         INSERT,
         forum_id,
         registration_id,

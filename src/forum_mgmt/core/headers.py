@@ -136,3 +136,4 @@ def security_headers(*, production: bool):
         message["headers"] = _private_if_cookie([*kept, *pairs])
 
     return before_send
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from piccolo.apps.user.tables import BaseUser
@@ -101,8 +102,19 @@ async def check_in(
     else:
         # ScanIn holds a code or a registration id, never neither (checked when decoded)
         registration_id = scan.registration_id  # type: ignore[assignment]
+    opens, closes = window(forum)
+    is_open = opens <= at < closes
+    # Within the window the read also writes the check-in when the row admits (PostgreSQL:
+    # one statement); the judging below is the same either way and says why not.
+    admit = (
+        queries.Admission(
+            serial, scan.gate, scan.code is None, by.id, scanned_at=at, created_at=time.now()
+        )
+        if is_open
+        else None
+    )
     row = await queries.person(
-        forum.id, registration_id, session_id=scan.session_id, nonce=scan.nonce
+        forum.id, registration_id, session_id=scan.session_id, nonce=scan.nonce, admit=admit
     )
     if scan.session_id is not None and row is not None and not row["is_list"]:
         raise NotFound(_("There is no check-in list for this session."))
@@ -117,33 +129,55 @@ async def check_in(
         return Decision(NOT_CONFIRMED, person)
     if serial is not None and serial != row["serial"]:
         return Decision(REVOKED if row["serial"] and serial < row["serial"] else UNKNOWN, person)
-    opens, closes = window(forum)
-    if not opens <= at < closes:
+    if not is_open:
         return Decision(CLOSED, person)
     if scan.session_id is not None and not row["booked"]:
         return Decision(NOT_BOOKED, person)
     return await _admit(
-        forum, scan, person, at=at, by=by, manual=scan.code is None, earliest_wins=earliest_wins
+        forum,
+        scan,
+        person,
+        at=at,
+        by=by,
+        manual=scan.code is None,
+        earliest_wins=earliest_wins,
+        written=row.get("inserted", _NOT_TRIED),
     )
 
 
+_NOT_TRIED = object()
+
+
 async def _admit(
-    forum, scan: ScanIn, person: dict, *, at, by, manual: bool, earliest_wins: bool
+    forum,
+    scan: ScanIn,
+    person: dict,
+    *,
+    at,
+    by,
+    manual: bool,
+    earliest_wins: bool,
+    written: object = _NOT_TRIED,
 ) -> Decision:
+    """`written`: what the read's own insert returned (PostgreSQL), else _NOT_TRIED."""
     # Each new attempt follows a change made meanwhile (an undo, an earlier scan taking the
     # row over): a bound that a real door never reaches.
     for _attempt in range(20):
-        inserted = await queries.insert(
-            forum.id,
-            person["id"],
-            session_id=scan.session_id,
-            gate=scan.gate,
-            nonce=scan.nonce,
-            manual=manual,
-            by=by.id,
-            scanned_at=at,
-            created_at=time.now(),
-        )
+        inserted: int | None
+        if written is not _NOT_TRIED:
+            inserted, written = cast("int | None", written), _NOT_TRIED
+        else:
+            inserted = await queries.insert(
+                forum.id,
+                person["id"],
+                session_id=scan.session_id,
+                gate=scan.gate,
+                nonce=scan.nonce,
+                manual=manual,
+                by=by.id,
+                scanned_at=at,
+                created_at=time.now(),
+            )
         if inserted is not None:
             return Decision(OK, person, at, inserted)
         winner = await _winner(forum, person["id"], scan.session_id, scan.nonce)
