@@ -136,4 +136,3 @@ def security_headers(*, production: bool):
         message["headers"] = _private_if_cookie([*kept, *pairs])
 
     return before_send
-
