@@ -128,7 +128,7 @@ async def _listen() -> None:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("agenda change listener: %s", exc)
+            log.warning("agenda change listener: %r", exc)
         finally:
             if _watching:
                 _set_watching(False)
