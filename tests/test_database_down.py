@@ -25,6 +25,7 @@ def database_gone(monkeypatch):
         engine = type(db.engine())  # its instances take no attributes of their own
         monkeypatch.setattr(engine, "run_querystring", refuse)
         monkeypatch.setattr(engine, "run_ddl", refuse)
+        monkeypatch.setattr(db, "_pool_fetch", refuse)  # the hot path's straight statements
 
     return gone
 

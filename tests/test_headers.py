@@ -60,6 +60,23 @@ async def test_public_pages_may_not_be_framed_and_keep_their_caching(client):
     assert security(feed) == expected(cache="public, max-age=300")
 
 
+async def test_a_304_carries_only_what_refreshes_the_stored_copy(client):
+    """RFC 9110 15.4.5: the stored 200 keeps its CSP and the rest; a revalidation (feeds and
+    pages are revalidated far more often than fetched) repeats only its validators."""
+    await make_session(await make_forum(), "Opening")
+    for path in ["/forums/test-forum/agenda.ics", "/forums/test-forum/agenda"]:
+        full = await client.get(path)
+        assert full.headers["content-security-policy"] == CSP
+        again = await client.get(path, headers={"if-none-match": full.headers["etag"]})
+        assert again.status_code == 304
+        assert again.headers["etag"] == full.headers["etag"]
+        assert again.headers["cache-control"] == full.headers["cache-control"]
+        assert again.headers["vary"] == full.headers["vary"]
+        assert "content-security-policy" not in again.headers
+        assert "permissions-policy" not in again.headers
+        assert "set-cookie" not in again.headers
+
+
 async def test_ticket_pages_and_files_are_never_stored_nor_named_to_others(client):
     forum = await make_forum()
     token = (await registration.register(forum, person(1))).registration.token

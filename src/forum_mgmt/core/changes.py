@@ -103,6 +103,15 @@ def _on_notify(_connection, _pid, _channel, payload: str) -> None:
     changed(int(payload) if payload.isdigit() else None)
 
 
+_backend: int | None = None  # the listening connection's server process, for operators
+
+
+def listener_pid() -> int | None:
+    """The PostgreSQL backend pid of this process's listening connection (pg_stat_activity),
+    None while not listening."""
+    return _backend if _watching else None
+
+
 async def _listen() -> None:
     """One connection LISTENing, reconnected with backoff while the database is away."""
     import asyncpg  # type: ignore[import-untyped]
@@ -118,6 +127,8 @@ async def _listen() -> None:
             lost = asyncio.Event()
             connection.add_termination_listener(lambda _c, done=lost: done.set())
             await connection.add_listener(CHANNEL, _on_notify)
+            global _backend
+            _backend = connection.get_server_pid()
             _set_watching(True)
             attempt = 0
             while not lost.is_set():

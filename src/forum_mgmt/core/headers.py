@@ -122,6 +122,22 @@ def _headers_of(rule: Rule, *, production: bool) -> tuple[frozenset[bytes], tupl
     return frozenset(name for name, _value in encoded), encoded
 
 
+# What a 304 carries (RFC 9110 15.4.5: the fields a cache refreshes its stored response
+# with): the stored 200 keeps its own CSP and the rest, which a 304 need not repeat; feeds
+# and pages are revalidated far more often than fetched. A cookie still goes (privately).
+_REFRESHED = frozenset(
+    {b"cache-control", b"content-location", b"date", b"etag", b"expires", b"vary"}
+    | {b"set-cookie", b"service-worker-allowed"}
+)
+
+
+def _not_modified(headers, production: bool) -> list:
+    kept = [(n, v) for n, v in headers if n.lower() in _REFRESHED]
+    if production:
+        kept.append((b"strict-transport-security", HSTS.encode()))
+    return _private_if_cookie(kept)
+
+
 def security_headers(*, production: bool):
     """The `before_send` hook: HSTS only in production, where the site is served over TLS.
     Each header replaces any the handler set; the lists are built once per rule (every
@@ -130,6 +146,9 @@ def security_headers(*, production: bool):
 
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
+            return
+        if message["status"] == 304:
+            message["headers"] = _not_modified(message.get("headers", ()), production)
             return
         names, pairs = _headers_of(rule_of(scope["path"]), production=production)
         kept = [h for h in message.get("headers", ()) if h[0].lower() not in names]
