@@ -18,7 +18,9 @@ So a cached public read is at most 1 s behind a committed change. While the list
 not connected (before start, after a lost connection, until it is back) nothing is kept:
 each request reads the database as if there were no memory, so a lost connection never
 serves a stale agenda. A silent network failure (no reset) is found by a ping every
-`PING` seconds; on reconnecting everything is forgotten.
+`PING` seconds that must answer within `PING_TIMEOUT` (a worker at full load, with the
+database on the same cores, was seen taking over 2 s); on reconnecting everything is
+forgotten. So, across a network that fails silently, the bound is PING + PING_TIMEOUT.
 
 `snapshot()` before reading the database and `keep(snapshot)` after it tell whether what
 was read may be kept: not when a change was announced in between.
@@ -40,6 +42,7 @@ CHANNEL = "forum_mgmt_agenda"
 APPLICATION = "forum_mgmt_changes"  # the listening connection's name in pg_stat_activity
 POLL = 0.5  # seconds between two SQLite polls
 PING = 2.0  # seconds between two pings of the listening connection
+PING_TIMEOUT = 8.0  # seconds a ping may take before the connection is given up
 BACKOFF = (0.1, 0.5, 1.0, 2.0, 5.0)  # seconds before each new attempt to connect
 
 _forget: list[Callable[[int | None], None]] = []
@@ -135,7 +138,7 @@ async def _listen() -> None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(lost.wait(), PING)
                 if not lost.is_set():
-                    await connection.fetchval("SELECT 1", timeout=PING)
+                    await connection.fetchval("SELECT 1", timeout=PING_TIMEOUT)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
