@@ -30,6 +30,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response.base import ASGIResponse
 
+from forum_mgmt.core.negotiation import accepts_gzip, etag_matches
 from forum_mgmt.core.settings import ROOT, get_settings
 
 DIRECTORY = ROOT / "static"
@@ -144,11 +145,6 @@ def static_url(name: str) -> str:
     return current().url(name)
 
 
-def _accepts_gzip(headers: Headers) -> bool:
-    codings = {c.split(";")[0].strip() for c in headers.get("accept-encoding", "").split(",")}
-    return bool({"gzip", "*"} & codings)
-
-
 def answer(name: str, headers: Headers, *, head: bool = False) -> ASGIResponse:
     """The file at /static/`name`: a fingerprinted name immutable, gzip when accepted, 304
     when the client has it."""
@@ -160,11 +156,11 @@ def answer(name: str, headers: Headers, *, head: bool = False) -> ASGIResponse:
     meta = {"Cache-Control": IMMUTABLE if immutable else PLAIN}
     if asset.gz is not None:
         meta["Vary"] = "Accept-Encoding"
-        if _accepts_gzip(headers):
+        if accepts_gzip(headers.get("accept-encoding", "")):
             body, etag = asset.gz, f'"{asset.digest}-gzip"'
             meta["Content-Encoding"] = "gzip"
     meta["ETag"] = etag
-    if etag in headers.get("if-none-match", ""):
+    if etag_matches(etag, headers.get("if-none-match", "")):
         meta.pop("Content-Encoding", None)
         return ASGIResponse(status_code=304, headers=meta, media_type=asset.media_type)
     if head:  # what a GET would say, with no body (Litestar leaves both out of a HEAD)

@@ -34,7 +34,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 
-from forum_mgmt.core import db
+from forum_mgmt.core import background, db
 
 log = logging.getLogger("forum_mgmt.changes")
 
@@ -93,11 +93,8 @@ async def start() -> None:
 
 async def stop() -> None:
     global _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
-        _task = None
+    await background.stop(_task)
+    _task = None
     if _watching:
         _set_watching(False)
 

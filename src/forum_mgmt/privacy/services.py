@@ -15,7 +15,6 @@ value: a gate, a nonce, the staff member who scanned). docs/privacy.md says it f
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 
 from forum_mgmt.agenda.tables import AgendaSession
 from forum_mgmt.checkin.tables import Checkin
-from forum_mgmt.core import time
+from forum_mgmt.core import background, time
 from forum_mgmt.core.db import transaction
 from forum_mgmt.core.errors import Conflict, DomainError
 from forum_mgmt.core.i18n import _
@@ -261,8 +260,5 @@ async def start_worker() -> None:
 
 async def stop_worker() -> None:
     global _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
+    await background.stop(_task)
     _task = None

@@ -32,6 +32,7 @@ from litestar import Response
 from litestar.datastructures import Headers
 
 from forum_mgmt.core import changes, time
+from forum_mgmt.core.negotiation import accepts_gzip, etag_matches
 from forum_mgmt.exports import queries
 from forum_mgmt.exports.services import replay
 from forum_mgmt.forums import services as forums
@@ -262,19 +263,10 @@ def _kept_source(forum: Forum, key: tuple, rendered: Rendered) -> replay.Source:
     return replay.Source(valid, (forum, rendered))
 
 
-def _accepts_gzip(headers: Headers) -> bool:
-    for part in headers.get("accept-encoding", "").split(","):
-        coding, _sep, q = part.strip().partition(";")
-        if coding.strip().lower() == "gzip":
-            return q.strip().replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
 def is_fresh(etag: str, last_modified: dt.datetime, headers: Headers) -> bool:
     """Whether the client's copy is current (RFC 9110 13.1: If-None-Match wins)."""
     if (tags := headers.get("if-none-match")) is not None:
-        wanted = {t.strip().removeprefix("W/") for t in tags.split(",")}
-        return "*" in wanted or etag in wanted
+        return etag_matches(etag, tags)
     if since := headers.get("if-modified-since"):
         try:
             when = parsedate_to_datetime(since)
@@ -298,7 +290,7 @@ def respond(rendered: Rendered, headers: Headers, *, revalidate: bool = False) -
     unchanged) since the same address looks different once its visitor signs in."""
     body, etag = rendered.body, rendered.etag
     meta = {"Vary": "Accept-Encoding, Cookie" if revalidate else "Accept-Encoding"}
-    if _accepts_gzip(headers):
+    if accepts_gzip(headers.get("accept-encoding", "")):
         # another representation, so another (strong) ETag
         body, etag = rendered.gzipped, f'{rendered.etag[:-1]}-gzip"'
         meta["Content-Encoding"] = "gzip"

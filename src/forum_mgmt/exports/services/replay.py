@@ -26,6 +26,7 @@ from typing import Any
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from forum_mgmt.core import language
+from forum_mgmt.core.negotiation import accepts_gzip, etag_matches
 
 MAX_KEPT = 1024
 
@@ -84,7 +85,8 @@ def _eligible(scope: Any, headers: dict[bytes, bytes]) -> bool:
 
 
 def _key(scope: Any, headers: dict[bytes, bytes]) -> tuple:
-    gzip = b"gzip" in headers.get(b"accept-encoding", b"")
+    # the same reading as the answer's (a "gzip;q=0" client is not a gzip client)
+    gzip = accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1"))
     lang = language.choose(scope) if headers.get(b"cookie") or b"accept-language" in headers else ""
     return (scope["path"], scope.get("query_string", b""), lang, gzip)
 
@@ -96,8 +98,7 @@ def _fresh(kept: Kept, headers: dict[bytes, bytes]) -> bool | None:
     tags = headers.get(b"if-none-match")
     if tags is None:
         return False
-    wanted = {t.strip().removeprefix(b"W/") for t in tags.split(b",")}
-    return b"*" in wanted or kept.etag in wanted
+    return etag_matches(kept.etag.decode("latin-1"), tags.decode("latin-1"))
 
 
 async def _send(send: Any, status: int, headers: list, body: bytes) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 
+from forum_mgmt.core import background
 from forum_mgmt.mail.services.outbox import send_all
 
 log = logging.getLogger("forum_mgmt.mail")
@@ -58,8 +59,5 @@ async def start_worker() -> None:
 
 async def stop_worker() -> None:
     global _wake, _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
+    await background.stop(_task)
     _wake, _task = None, None
